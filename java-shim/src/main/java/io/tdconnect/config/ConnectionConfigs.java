@@ -1,0 +1,124 @@
+package io.tdconnect.config;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Connection keys shared by the sink and source configs (same names and
+ * meaning as TDengine's own Kafka connector).
+ */
+public final class ConnectionConfigs {
+  public static final String GROUP = "Connection";
+
+  public static final String URL_CONFIG = "connection.url";
+  public static final String URL_DEFAULT = "ws://localhost:6041";
+  private static final String URL_DOC =
+      "Where TDengine is. ws://host:6041 (default style) talks WebSocket to taosAdapter and needs"
+          + " no TDengine client installed; wss:// adds TLS; taos://host:6030 uses the native"
+          + " client library libtaos, which must be installed on the worker. The JDBC URLs of"
+          + " TDengine's own connector are accepted too: jdbc:TAOS://host:6030/db (native),"
+          + " jdbc:TAOS-WS://host:6041/db and jdbc:TAOS-RS://host:6041/db (WebSocket). A database"
+          + " in the URL path is used unless connection.database is set.";
+  private static final String URL_DISPLAY = "TDengine URL";
+
+  public static final String USER_CONFIG = "connection.user";
+  private static final String USER_DOC = "TDengine user.";
+  private static final String USER_DISPLAY = "User";
+
+  public static final String PASSWORD_CONFIG = "connection.password";
+  private static final String PASSWORD_DOC = "TDengine password.";
+  private static final String PASSWORD_DISPLAY = "Password";
+
+  public static final String DATABASE_CONFIG = "connection.database";
+  private static final String DATABASE_DOC =
+      "TDengine database. Overrides a database given in connection.url.";
+  private static final String DATABASE_DISPLAY = "Database";
+
+  public static final String NATIVE_LIBRARY_CONFIG = "connection.native.library.path";
+  private static final String NATIVE_LIBRARY_DOC =
+      "Path of libtaos.so for taos:// URLs. Empty: the system's library search path"
+          + " (LD_LIBRARY_PATH, ldconfig). Ignored for WebSocket URLs.";
+  private static final String NATIVE_LIBRARY_DISPLAY = "Native client library";
+
+  private ConnectionConfigs() {}
+
+  /** Adds the connection keys, in this order, to the "Connection" group. */
+  public static ConfigDef define(ConfigDef def) {
+    int order = 0;
+    return def.define(
+            URL_CONFIG,
+            Type.STRING,
+            URL_DEFAULT,
+            TdengineUrl.VALIDATOR,
+            Importance.HIGH,
+            URL_DOC,
+            GROUP,
+            ++order,
+            Width.LONG,
+            URL_DISPLAY)
+        .define(
+            USER_CONFIG, Type.STRING, "root", Importance.HIGH, USER_DOC, GROUP, ++order, Width.SHORT,
+            USER_DISPLAY)
+        .define(
+            PASSWORD_CONFIG,
+            Type.PASSWORD,
+            "taosdata",
+            Importance.HIGH,
+            PASSWORD_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            PASSWORD_DISPLAY)
+        .define(
+            DATABASE_CONFIG,
+            Type.STRING,
+            "",
+            DatabaseName.OPTIONAL,
+            Importance.HIGH,
+            DATABASE_DOC,
+            GROUP,
+            ++order,
+            Width.MEDIUM,
+            DATABASE_DISPLAY)
+        .define(
+            NATIVE_LIBRARY_CONFIG,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            NATIVE_LIBRARY_DOC,
+            GROUP,
+            ++order,
+            Width.LONG,
+            NATIVE_LIBRARY_DISPLAY);
+  }
+
+  /** The parsed {@code connection.url} of a config built on {@link #define}. */
+  public static TdengineUrl url(AbstractConfig config) {
+    return TdengineUrl.parse(config.getString(URL_CONFIG));
+  }
+
+  /** {@code connection.database}, else the URL's database, else null. */
+  public static String database(AbstractConfig config) {
+    String db = config.getString(DATABASE_CONFIG);
+    return db != null && !db.isEmpty() ? db : url(config).database();
+  }
+
+  /** The {@code connection} object of the native configuration JSON. */
+  public static Json nativeJson(AbstractConfig config) {
+    Password password = config.getPassword(PASSWORD_CONFIG);
+    String lib = config.getString(NATIVE_LIBRARY_CONFIG);
+    Json json =
+        Json.object()
+            .put("dsn", url(config).dsn())
+            .put("user", config.getString(USER_CONFIG))
+            .put("password", password == null ? "" : password.value());
+    if (lib != null && !lib.isEmpty()) {
+      json.put("native_library", lib);
+    }
+    return json;
+  }
+}

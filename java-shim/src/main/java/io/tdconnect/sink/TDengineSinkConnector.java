@@ -1,0 +1,83 @@
+package io.tdconnect.sink;
+
+import io.tdconnect.Version;
+import io.tdconnect.config.ConfigErrors;
+import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jni.NativeLibrary;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/** Writes Kafka records into TDengine. Pure Java until a task starts or a config is validated. */
+public class TDengineSinkConnector extends SinkConnector {
+  private Map<String, String> props;
+
+  @Override
+  public String version() {
+    return Version.get();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    TDengineSinkConfig config = new TDengineSinkConfig(props);
+    if (config.database() == null) {
+      throw new ConnectException(missingDatabaseMessage());
+    }
+    this.props = new HashMap<>(props);
+  }
+
+  @Override
+  public Class<? extends Task> taskClass() {
+    return TDengineSinkTask.class;
+  }
+
+  @Override
+  public List<Map<String, String>> taskConfigs(int maxTasks) {
+    List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+    for (int i = 0; i < maxTasks; i++) {
+      configs.add(new HashMap<>(props));
+    }
+    return configs;
+  }
+
+  @Override
+  public void stop() {}
+
+  @Override
+  public ConfigDef config() {
+    return TDengineSinkConfig.CONFIG_DEF;
+  }
+
+  /** Adds cross-field and platform checks to per-field validation; never throws. */
+  @Override
+  public Config validate(Map<String, String> connectorConfigs) {
+    Config result = super.validate(connectorConfigs);
+    if (ConfigErrors.hasAnyErrors(result)) {
+      return result;
+    }
+    TDengineSinkConfig config = new TDengineSinkConfig(connectorConfigs);
+    if (config.database() == null) {
+      ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG)
+          .addErrorMessage(missingDatabaseMessage());
+    }
+    try {
+      NativeLibrary.load();
+    } catch (ConnectException e) {
+      ConfigErrors.field(result, ConnectionConfigs.URL_CONFIG).addErrorMessage(e.getMessage());
+    }
+    return result;
+  }
+
+  private static String missingDatabaseMessage() {
+    return "No target database: set "
+        + ConnectionConfigs.DATABASE_CONFIG
+        + " or put it in the path of "
+        + ConnectionConfigs.URL_CONFIG;
+  }
+}

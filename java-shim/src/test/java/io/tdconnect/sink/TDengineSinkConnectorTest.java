@@ -1,0 +1,75 @@
+package io.tdconnect.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tdconnect.config.ConfigErrors;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+
+class TDengineSinkConnectorTest {
+  private static Map<String, String> props() {
+    Map<String, String> p = new HashMap<>();
+    p.put("connector.class", TDengineSinkConnector.class.getName());
+    p.put("topics", "metrics");
+    p.put("connection.url", "ws://localhost:6041");
+    p.put("connection.database", "metrics");
+    return p;
+  }
+
+  @Test
+  void configIsGroupedAndDocumented() {
+    ConfigDef def = new TDengineSinkConnector().config();
+    Set<String> groups = new LinkedHashSet<>(def.groups());
+    assertTrue(groups.contains("Connection") && groups.contains("Write"), groups.toString());
+    for (ConfigDef.ConfigKey key : def.configKeys().values()) {
+      assertFalse(key.documentation.isEmpty(), key.name);
+      assertFalse(key.displayName.isEmpty(), key.name);
+    }
+    assertEquals(ConfigDef.Type.PASSWORD, def.configKeys().get("connection.password").type);
+  }
+
+  @Test
+  void badValueIsAFieldErrorNotAnException() {
+    Map<String, String> p = props();
+    p.put("db.schemaless", "csv");
+    Config result = new TDengineSinkConnector().validate(p);
+    assertFalse(ConfigErrors.field(result, "db.schemaless").errorMessages().isEmpty());
+    assertTrue(ConfigErrors.field(result, "connection.url").errorMessages().isEmpty());
+  }
+
+  @Test
+  void missingDatabaseIsReportedOnTheDatabaseField() {
+    Map<String, String> p = props();
+    p.remove("connection.database");
+    Config result = new TDengineSinkConnector().validate(p);
+    assertEquals(1, ConfigErrors.field(result, "connection.database").errorMessages().size());
+  }
+
+  @Test
+  void databaseMayComeFromTheUrl() {
+    Map<String, String> p = props();
+    p.remove("connection.database");
+    p.put("connection.url", "jdbc:TAOS-WS://localhost:6041/metrics");
+    Config result = new TDengineSinkConnector().validate(p);
+    assertFalse(ConfigErrors.hasAnyErrors(result));
+    assertEquals("metrics", new TDengineSinkConfig(p).database());
+  }
+
+  @Test
+  void nativeJsonCarriesTheNormalisedConnection() {
+    Map<String, String> p = props();
+    p.put("connection.password", "s\"ecret");
+    String json = new TDengineSinkConfig(p).nativeJson();
+    assertEquals(
+        "{\"connection\":{\"dsn\":\"ws://localhost:6041\",\"user\":\"root\",\"password\":\"s\\\"ecret\"},"
+            + "\"database\":\"metrics\",\"protocol\":\"line\",\"precision\":\"ms\"}",
+        json);
+  }
+}

@@ -1,0 +1,92 @@
+//! Opening TDengine connections from a [`ConnectionConfig`].
+
+use std::str::FromStr;
+
+use taos::sync::{Queryable, TBuilder, Taos, TaosBuilder};
+use taos::Dsn;
+
+use crate::config::{ConnectionConfig, Precision};
+use crate::error::{TdError, TdResult};
+
+/// Connects with the configured credentials; `database` becomes the
+/// connection's default database (schemaless writes go there).
+pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Taos> {
+    let dsn = build_dsn(cfg, database)?;
+    let builder = TaosBuilder::from_dsn(dsn)
+        .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
+    builder
+        .build()
+        .map_err(|e| TdError::from_taos(&format!("connecting to {}", cfg.dsn), e))
+}
+
+fn build_dsn(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Dsn> {
+    let mut dsn = Dsn::from_str(&cfg.dsn)
+        .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
+    // Credentials go into the parsed DSN, never into the string, so no
+    // password character needs escaping.
+    dsn.username = Some(cfg.user.clone());
+    dsn.password = Some(cfg.password.clone());
+    dsn.subject = database.map(str::to_owned);
+    if let Some(lib) = &cfg.native_library {
+        dsn.params.insert("libraryPath".into(), lib.clone());
+    }
+    Ok(dsn)
+}
+
+/// Creates the database unless it exists (its precision only matters when
+/// it is created). Several tasks start at once and race on this, so
+/// transient answers ("database in creating status") are retried for a while.
+pub fn ensure_database(taos: &Taos, database: &str, precision: Precision) -> TdResult<()> {
+    crate::config::check_database_name(database)?;
+    let sql = format!(
+        "CREATE DATABASE IF NOT EXISTS `{database}` PRECISION '{}'",
+        precision.as_sql()
+    );
+    let mut attempt = 0;
+    loop {
+        match taos.exec(&sql) {
+            Ok(_) => return Ok(()),
+            Err(e) => match TdError::from_taos(&format!("creating database {database}"), e) {
+                TdError::Retriable(_) if attempt < DDL_ATTEMPTS => {
+                    attempt += 1;
+                    std::thread::sleep(DDL_RETRY_DELAY);
+                }
+                other => return Err(other),
+            },
+        }
+    }
+}
+
+const DDL_ATTEMPTS: u32 = 60;
+const DDL_RETRY_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(dsn: &str) -> ConnectionConfig {
+        ConnectionConfig {
+            dsn: dsn.into(),
+            user: "root".into(),
+            password: "p@ss:w/rd?".into(),
+            native_library: Some("/opt/lib/libtaos.so".into()),
+        }
+    }
+
+    #[test]
+    fn credentials_and_database_are_set_on_the_parsed_dsn() {
+        let dsn = build_dsn(&cfg("ws://127.0.0.1:6041"), Some("metrics")).unwrap();
+        assert_eq!(dsn.driver, "ws");
+        assert_eq!(dsn.password.as_deref(), Some("p@ss:w/rd?"));
+        assert_eq!(dsn.subject.as_deref(), Some("metrics"));
+        assert_eq!(dsn.params["libraryPath"], "/opt/lib/libtaos.so");
+    }
+
+    #[test]
+    fn bad_dsn_is_fatal() {
+        assert!(matches!(
+            build_dsn(&cfg("::::"), None),
+            Err(TdError::Fatal { .. })
+        ));
+    }
+}

@@ -1,0 +1,152 @@
+//! The three kinds of failure the connector distinguishes; the JNI layer maps
+//! each to one Java exception type.
+
+use std::fmt;
+
+pub type TdResult<T> = Result<T, TdError>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TdError {
+    /// One record cannot be written (bad syntax, bad value). `index` is the
+    /// record's position in the batch the shim sent.
+    Data { index: usize, message: String },
+    /// Worth retrying the whole batch later: connection lost, server busy.
+    Retriable(String),
+    /// Retrying will not help: bad configuration, rejected credentials, bugs.
+    /// Carries the native backtrace of where it was raised.
+    Fatal { message: String, backtrace: String },
+}
+
+impl TdError {
+    pub fn data(index: usize, message: impl Into<String>) -> Self {
+        TdError::Data {
+            index,
+            message: message.into(),
+        }
+    }
+
+    pub fn fatal(message: impl Into<String>) -> Self {
+        TdError::Fatal {
+            message: message.into(),
+            backtrace: std::backtrace::Backtrace::force_capture().to_string(),
+        }
+    }
+
+    /// The message, followed by the native backtrace for fatal errors.
+    pub fn with_backtrace(&self) -> String {
+        match self {
+            TdError::Fatal { message, backtrace } => {
+                format!("{message}\nnative backtrace:\n{backtrace}")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Classifies an error reported by the `taos` crate. Codes follow
+    /// TDengine's `taoserror.h`; anything unknown is fatal so it is seen.
+    pub fn from_taos(context: &str, err: taos::Error) -> Self {
+        let code = i32::from(err.code()) & 0xffff;
+        let message = format!("{context}: [0x{code:04x}] {err}");
+        if is_retriable_code(code) || looks_like_transport_failure(&message) {
+            TdError::Retriable(message)
+        } else {
+            TdError::fatal(message)
+        }
+    }
+}
+
+/// Codes of TDengine 3.x (`taoserror.h`) after which the same request may
+/// succeed unchanged: network and RPC failures, nodes starting, stopping or
+/// electing a leader, busy buffers, DDL transactions in flight.
+fn is_retriable_code(code: i32) -> bool {
+    matches!(
+        code,
+        0x000B // RPC_NETWORK_UNAVAIL
+            | 0x0018 // RPC_BROKEN_LINK
+            | 0x0019 // RPC_TIMEOUT
+            | 0x0020
+            ..=0x0024 // RPC: node not connected / broken / max sessions / network error / busy
+            | 0x0102 // OUT_OF_MEMORY
+            | 0x012C // TIMEOUT_ERROR
+            | 0x0130 // APP_IS_STARTING
+            | 0x0131 // APP_IS_STOPPING
+            | 0x0213 // TSC_DISCONNECTED
+            | 0x0215 // TSC_CONN_KILLED
+            | 0x032C // SDB_OBJ_CREATING
+            | 0x0396 // MND_DB_IN_CREATING: another task is creating the database
+            | 0x03D3 // MND_TRANS_CONFLICT
+            | 0x03D8 // MND_TRANS_CTX_SWITCH
+            | 0x040A // MNODE_NOT_FOUND
+            | 0x0528 // VND_NO_AVAIL_BUFPOOL
+            | 0x0529 // VND_STOPPED
+            | 0x0531 // VND_QUERY_BUSY
+            | 0x0602 // TDB_IVD_TB_SCHEMA_VERSION: schema changed under the request
+            | 0x0730 // QRY_QWORKER_QUIT
+            | 0x0903 // SYN_TIMEOUT
+            | 0x090C // SYN_NOT_LEADER
+            | 0x0911 // SYN_PROPOSE_NOT_READY
+            | 0x0914 // SYN_RESTORING
+            | 0x0916 // SYN_BUFFER_FULL
+            | 0x2504 // SCH_TIMEOUT_ERROR
+    )
+}
+
+/// The WebSocket client reports transport failures with code 0xFFFF or 0
+/// and a message; recognise the ones that are worth a retry.
+fn looks_like_transport_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "timed out",
+        "timeout",
+        "websocket",
+        "io error",
+        "unable to establish connection",
+        "connection closed",
+        "network",
+    ]
+    .iter()
+    .any(|needle| m.contains(needle))
+}
+
+impl fmt::Display for TdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TdError::Data { index, message } => write!(f, "record #{index}: {message}"),
+            TdError::Retriable(m) => write!(f, "{m}"),
+            TdError::Fatal { message, .. } => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for TdError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_codes_are_retriable() {
+        assert!(is_retriable_code(0x0018)); // broken link
+        assert!(is_retriable_code(0x0396)); // database in creating status
+        assert!(!is_retriable_code(0x0357)); // authentication failure
+        assert!(!is_retriable_code(0x0388)); // database does not exist
+        assert!(!is_retriable_code(0x2600)); // syntax error
+        assert!(!is_retriable_code(0x2616)); // database not specified
+    }
+
+    #[test]
+    fn transport_messages_are_recognised() {
+        assert!(looks_like_transport_failure(
+            "Connection refused (os error 111)"
+        ));
+        assert!(!looks_like_transport_failure("Invalid data format"));
+    }
+
+    #[test]
+    fn display_names_the_record() {
+        assert_eq!(TdError::data(7, "bad").to_string(), "record #7: bad");
+    }
+}

@@ -1,0 +1,90 @@
+//! Test-only natives of `io.tdconnect.jni.TestHooks` (a class in the Java
+//! test sources). Built from the same boundary code as the shipped library,
+//! but never packaged.
+
+#[path = "../../jni/src/boundary.rs"]
+mod boundary;
+
+use boundary::{install_panic_hook, BoundaryResult, ThrowConnectException};
+use jni::objects::{JClass, JString};
+use jni::sys::{jint, jlong};
+use jni::EnvUnowned;
+use taos::sync::Queryable;
+use tdconnect_core::config::ConnectionConfig;
+use tdconnect_core::{connection, TdError};
+
+/// Panics inside an entry point, to prove the JVM survives it.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_panicNow<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    message: JString<'l>,
+) {
+    env.with_env(|env| -> BoundaryResult<()> {
+        install_panic_hook();
+        let message = message.try_to_string(env)?;
+        panic!("{message}");
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Fails with the requested error kind: 0 data (index 42), 1 retriable, 2 fatal.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_failWith<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    kind: jint,
+    message: JString<'l>,
+) -> jint {
+    env.with_env(|env| -> BoundaryResult<jint> {
+        let message = message.try_to_string(env)?;
+        Err(match kind {
+            0 => TdError::data(42, message),
+            1 => TdError::Retriable(message),
+            _ => TdError::fatal(message),
+        }
+        .into())
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Runs a query whose first row's first column is an integer (e.g.
+/// `select count(*) ...`) and returns it; -1 when there is no row.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_queryLong<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    connection_json: JString<'l>,
+    sql: JString<'l>,
+) -> jlong {
+    env.with_env(|env| -> BoundaryResult<jlong> {
+        let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
+            .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
+        let sql = sql.try_to_string(env)?;
+        let taos = connection::connect(&cfg, None)?;
+        let value: Option<i64> = taos
+            .query_one(&sql)
+            .map_err(|e| TdError::from_taos(&sql, e))?;
+        Ok(value.unwrap_or(-1))
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Runs one statement (DDL, insert) for test setup and teardown.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_exec<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    connection_json: JString<'l>,
+    sql: JString<'l>,
+) {
+    env.with_env(|env| -> BoundaryResult<()> {
+        let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
+            .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
+        let sql = sql.try_to_string(env)?;
+        let taos = connection::connect(&cfg, None)?;
+        taos.exec(&sql).map_err(|e| TdError::from_taos(&sql, e))?;
+        Ok(())
+    })
+    .resolve::<ThrowConnectException>()
+}

@@ -1,0 +1,49 @@
+package io.tdconnect.it;
+
+import io.tdconnect.harness.TDengineTarget;
+import io.tdconnect.jni.TestHooks;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/** The TDengine server for TDengine-backed tests, or a skip with one clear line. */
+final class TDengine {
+  private TDengine() {}
+
+  /** Returns the server, or skips the calling test (printing why) when there is none. */
+  static TDengineTarget require(String test) {
+    Optional<TDengineTarget> td = TDengineTarget.find();
+    if (!td.isPresent()) {
+      String line = "SKIPPED (no TDengine) " + test + ": " + TDengineTarget.whyMissing();
+      System.out.println(line);
+      Assumptions.abort(line);
+    }
+    return td.get();
+  }
+
+  static long count(TDengineTarget td, String sql) {
+    return TestHooks.queryLong(td.connectionJson(), sql);
+  }
+
+  static void exec(TDengineTarget td, String sql) {
+    TestHooks.exec(td.connectionJson(), sql);
+  }
+
+  /** Polls {@code select count(*)} until it equals {@code expected}, then checks it stays so. */
+  static long awaitCount(TDengineTarget td, String sql, long expected, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    long n = -2;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        n = count(td, sql);
+      } catch (RuntimeException e) {
+        n = -2; // table not created yet
+      }
+      if (n >= expected) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    return n;
+  }
+}

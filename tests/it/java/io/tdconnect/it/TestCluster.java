@@ -1,0 +1,158 @@
+package io.tdconnect.it;
+
+import io.tdconnect.harness.ConnectWorker;
+import io.tdconnect.harness.HubArchive;
+import io.tdconnect.harness.KafkaBroker;
+import io.tdconnect.harness.ManagedProcess;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One broker for the whole integration-test JVM, and Connect workers started
+ * on first use, all with the Hub archive installed in their plugin.path as
+ * confluent-hub lays it out. Everything stops when the JVM exits.
+ */
+final class TestCluster {
+  static final String VERSION = System.getProperty("tdconnect.version");
+  static final String LATEST = System.getProperty("kafka.latest.version");
+  static final String LEGACY = System.getProperty("kafka.legacy.version");
+  static final Path WORK = Path.of(System.getProperty("tdconnect.work.dir"));
+  static final Path DIST = Path.of(System.getProperty("kafka.dist.dir"));
+
+  /** Workers by id: Kafka version, mode, plugin.discovery and REST port. */
+  enum Worker {
+    LATEST_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18083),
+    LATEST_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "only_scan", 18084),
+    LEGACY_STANDALONE(LEGACY, ConnectWorker.Mode.STANDALONE, "hybrid_fail", 18085),
+    CRASH_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18086);
+
+    final String kafkaVersion;
+    final ConnectWorker.Mode mode;
+    final String discovery;
+    final int port;
+
+    Worker(String kafkaVersion, ConnectWorker.Mode mode, String discovery, int port) {
+      this.kafkaVersion = kafkaVersion;
+      this.mode = mode;
+      this.discovery = discovery;
+      this.port = port;
+    }
+
+    String id() {
+      return name().toLowerCase().replace('_', '-');
+    }
+  }
+
+  private static KafkaBroker broker;
+  private static Path pluginPath;
+  private static final Map<Worker, ConnectWorker> workers = new LinkedHashMap<>();
+
+  static {
+    try {
+      ManagedProcess.killLeftovers(WORK);
+      HubArchive.deleteRecursively(WORK); // a fresh work tree per test JVM
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(TestCluster::stopAll));
+  }
+
+  private TestCluster() {}
+
+  static synchronized KafkaBroker broker() throws Exception {
+    if (broker == null) {
+      KafkaBroker b = new KafkaBroker(WORK.resolve("broker"), 19092, 19093);
+      b.start(libs(LATEST));
+      broker = b;
+    }
+    return broker;
+  }
+
+  static synchronized ConnectWorker worker(Worker w) throws Exception {
+    ConnectWorker worker = workers.get(w);
+    if (worker == null) {
+      worker =
+          new ConnectWorker(
+              "it-" + w.id(),
+              w.mode,
+              WORK.resolve("workers").resolve(w.id()),
+              libs(w.kafkaVersion),
+              pluginPath(),
+              broker().bootstrap(),
+              w.port,
+              w.discovery);
+      worker.start();
+      workers.put(w, worker);
+    }
+    return worker;
+  }
+
+  static synchronized Path pluginPath() throws Exception {
+    if (pluginPath == null) {
+      Path dir = WORK.resolve("plugins");
+      HubArchive.install(
+          Path.of(System.getProperty("tdconnect.hub.zip")), dir, "tdconnect-kafka-connect-tdengine", VERSION);
+      pluginPath = dir;
+    }
+    return pluginPath;
+  }
+
+  static Path libs(String kafkaVersion) {
+    return DIST.resolve(kafkaVersion).resolve("libs");
+  }
+
+  static void createTopic(String topic, int partitions) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker().bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Produces the values (keys null) and waits until Kafka acknowledged all. */
+  static void produce(String topic, List<String> values) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker().bootstrap());
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    p.put("acks", "all");
+    p.put("linger.ms", "5");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (String v : values) {
+        producer.send(new ProducerRecord<>(topic, v));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Workers first (all SIGTERMed at once, then awaited), the broker last. */
+  private static synchronized void stopAll() {
+    try {
+      for (ConnectWorker w : workers.values()) {
+        w.process().requestStop();
+      }
+      for (ConnectWorker w : workers.values()) {
+        w.process().stop(10_000);
+      }
+      if (broker != null) {
+        broker.process().stop(10_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
