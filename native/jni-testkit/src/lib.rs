@@ -58,10 +58,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_queryLong<'l>(
     sql: JString<'l>,
 ) -> jlong {
     env.with_env(|env| -> BoundaryResult<jlong> {
-        let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
-            .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
-        let sql = sql.try_to_string(env)?;
-        let taos = connection::connect(&cfg, None)?;
+        let (taos, sql) = connect_for(env, &connection_json, &sql)?;
         let value: Option<i64> = taos
             .query_one(&sql)
             .map_err(|e| TdError::from_taos(&sql, e))?;
@@ -79,12 +76,20 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_exec<'l>(
     sql: JString<'l>,
 ) {
     env.with_env(|env| -> BoundaryResult<()> {
-        let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
-            .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
-        let sql = sql.try_to_string(env)?;
-        let taos = connection::connect(&cfg, None)?;
+        let (taos, sql) = connect_for(env, &connection_json, &sql)?;
         taos.exec(&sql).map_err(|e| TdError::from_taos(&sql, e))?;
         Ok(())
     })
     .resolve::<ThrowConnectException>()
+}
+
+/// Connects with a connection JSON (as `ConnectionConfigs` writes it) and reads the SQL.
+fn connect_for(
+    env: &mut jni::Env<'_>,
+    connection_json: &JString<'_>,
+    sql: &JString<'_>,
+) -> BoundaryResult<(taos::sync::Taos, String)> {
+    let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
+        .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
+    Ok((connection::connect(&cfg, None)?, sql.try_to_string(env)?))
 }

@@ -3,7 +3,6 @@ package io.tdconnect.sink;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
 import io.tdconnect.config.ConnectionConfigs;
-import io.tdconnect.jni.NativeLibrary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,11 +65,7 @@ public class TDengineSinkConnector extends SinkConnector {
       ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG)
           .addErrorMessage(missingDatabaseMessage());
     }
-    try {
-      NativeLibrary.load();
-    } catch (ConnectException e) {
-      ConfigErrors.field(result, ConnectionConfigs.URL_CONFIG).addErrorMessage(e.getMessage());
-    }
+    ConfigErrors.checkNativeLibrary(result);
     return result;
   }
 

@@ -2,8 +2,6 @@ package io.tdconnect.source;
 
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
-import io.tdconnect.config.ConnectionConfigs;
-import io.tdconnect.jni.NativeLibrary;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /**
@@ -54,11 +51,7 @@ public class TDengineSourceConnector extends SourceConnector {
   public Config validate(Map<String, String> connectorConfigs) {
     Config result = super.validate(connectorConfigs);
     if (!ConfigErrors.hasAnyErrors(result)) {
-      try {
-        NativeLibrary.load();
-      } catch (ConnectException e) {
-        ConfigErrors.field(result, ConnectionConfigs.URL_CONFIG).addErrorMessage(e.getMessage());
-      }
+      ConfigErrors.checkNativeLibrary(result);
     }
     return result;
   }
