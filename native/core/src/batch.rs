@@ -1,12 +1,15 @@
-//! Decoder for the batch buffer the Java shim fills (format version 1).
+//! Decoder for the batch buffer the Java shim fills (format version 2).
 //!
 //! ```text
-//! header (12 bytes, little-endian):
+//! header (little-endian):
 //!   u32 magic  = 0x42434454 ("TDCB")
-//!   u16 format = 1
+//!   u16 format = 2
 //!   u16 flags  = 0 (reserved)
 //!   u32 count  = number of records
+//!   u16 topics = number of distinct topics in the batch
+//!   per topic:  u16 length, UTF-8 name
 //! per record:
+//!   u16 topic  = index into the topic table
 //!   u8  kind   = 0 null value | 1 UTF-8 text
 //!   u32 length = payload bytes (0 for null)
 //!   [length]   payload
@@ -16,8 +19,10 @@
 use crate::error::{TdError, TdResult};
 
 pub const MAGIC: u32 = 0x4243_4454;
-pub const FORMAT: u16 = 1;
-pub const HEADER_LEN: usize = 12;
+pub const FORMAT: u16 = 2;
+pub const HEADER_LEN: usize = 14;
+/// Smallest encoded record: topic index, kind and length.
+const MIN_RECORD_LEN: usize = 7;
 
 pub const KIND_NULL: u8 = 0;
 pub const KIND_TEXT: u8 = 1;
@@ -26,11 +31,27 @@ pub const KIND_TEXT: u8 = 1;
 pub enum Value<'a> {
     Null,
     Text(&'a str),
+    /// A text record that is not valid UTF-8: a data error of that record,
+    /// reported in batch order by the writer.
+    InvalidText,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// Index into [`Batch::topics`].
+    pub topic: u16,
+    pub value: Value<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch<'a> {
+    pub topics: Vec<&'a str>,
+    pub records: Vec<Record<'a>>,
 }
 
 /// Decodes a whole batch. A malformed frame is fatal (it is a shim bug, not
 /// bad user data); invalid UTF-8 inside a record is that record's data error.
-pub fn decode(buf: &[u8]) -> TdResult<Vec<Value<'_>>> {
+pub fn decode(buf: &[u8]) -> TdResult<Batch<'_>> {
     let mut r = Reader { buf, pos: 0 };
     if r.u32()? != MAGIC {
         return Err(TdError::fatal("batch buffer: bad magic"));
@@ -43,30 +64,44 @@ pub fn decode(buf: &[u8]) -> TdResult<Vec<Value<'_>>> {
     }
     let _flags = r.u16()?;
     let count = r.u32()? as usize;
-    // Each record takes at least 5 bytes: refuse counts the buffer cannot hold.
-    if count > buf.len().saturating_sub(HEADER_LEN) / 5 {
+    // Refuse counts the buffer cannot hold before allocating for them.
+    if count > buf.len().saturating_sub(HEADER_LEN) / MIN_RECORD_LEN {
         return Err(TdError::fatal(format!(
             "batch buffer: {count} records cannot fit in {} bytes",
             buf.len()
         )));
     }
-    let mut values = Vec::with_capacity(count);
+    let topic_count = r.u16()? as usize;
+    let mut topics = Vec::with_capacity(topic_count);
+    for _ in 0..topic_count {
+        let len = r.u16()? as usize;
+        topics.push(
+            std::str::from_utf8(r.take(len)?)
+                .map_err(|_| TdError::fatal("batch buffer: topic name is not UTF-8"))?,
+        );
+    }
+    let mut records = Vec::with_capacity(count);
     for index in 0..count {
+        let topic = r.u16()?;
+        if topic as usize >= topics.len() {
+            return Err(TdError::fatal(format!(
+                "batch buffer: record #{index} names topic {topic} of {}",
+                topics.len()
+            )));
+        }
         let kind = r.u8()?;
         let len = r.u32()? as usize;
         let payload = r.take(len)?;
-        values.push(match kind {
+        let value = match kind {
             KIND_NULL => Value::Null,
-            KIND_TEXT => Value::Text(
-                std::str::from_utf8(payload)
-                    .map_err(|e| TdError::data(index, format!("value is not valid UTF-8: {e}")))?,
-            ),
+            KIND_TEXT => std::str::from_utf8(payload).map_or(Value::InvalidText, Value::Text),
             other => {
                 return Err(TdError::fatal(format!(
                     "batch buffer: record #{index} has unknown kind {other}"
                 )))
             }
-        });
+        };
+        records.push(Record { topic, value });
     }
     if r.pos != buf.len() {
         return Err(TdError::fatal(format!(
@@ -74,7 +109,7 @@ pub fn decode(buf: &[u8]) -> TdResult<Vec<Value<'_>>> {
             buf.len() - r.pos
         )));
     }
-    Ok(values)
+    Ok(Batch { topics, records })
 }
 
 struct Reader<'a> {
@@ -110,15 +145,21 @@ impl<'a> Reader<'a> {
 }
 
 /// Encoder with the same layout, for tests and benchmarks on the Rust side.
-pub fn encode(values: &[Value<'_>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER_LEN + values.len() * 64);
+pub fn encode(batch: &Batch<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + batch.records.len() * 64);
     out.extend_from_slice(&MAGIC.to_le_bytes());
     out.extend_from_slice(&FORMAT.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(values.len() as u32).to_le_bytes());
-    for v in values {
-        match v {
-            Value::Null => {
+    out.extend_from_slice(&(batch.records.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(batch.topics.len() as u16).to_le_bytes());
+    for t in &batch.topics {
+        out.extend_from_slice(&(t.len() as u16).to_le_bytes());
+        out.extend_from_slice(t.as_bytes());
+    }
+    for record in &batch.records {
+        out.extend_from_slice(&record.topic.to_le_bytes());
+        match record.value {
+            Value::Null | Value::InvalidText => {
                 out.push(KIND_NULL);
                 out.extend_from_slice(&0u32.to_le_bytes());
             }
@@ -136,42 +177,67 @@ pub fn encode(values: &[Value<'_>]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn round_trips() {
-        let values = [Value::Text("m,t=a v=1i 1"), Value::Null, Value::Text("")];
-        assert_eq!(decode(&encode(&values)).unwrap(), values);
+    /// A batch of the given values, all on topic "metrics".
+    fn batch<'a>(values: &[Value<'a>]) -> Batch<'a> {
+        Batch {
+            topics: vec!["metrics"],
+            records: values
+                .iter()
+                .map(|&value| Record { topic: 0, value })
+                .collect(),
+        }
     }
 
     #[test]
-    fn rejects_bad_magic_and_truncation() {
-        let mut buf = encode(&[Value::Text("abc")]);
+    fn round_trips() {
+        let b = Batch {
+            topics: vec!["a", "b.c"],
+            records: vec![
+                Record {
+                    topic: 1,
+                    value: Value::Text("m,t=a v=1i 1"),
+                },
+                Record {
+                    topic: 0,
+                    value: Value::Null,
+                },
+                Record {
+                    topic: 1,
+                    value: Value::Text(""),
+                },
+            ],
+        };
+        assert_eq!(decode(&encode(&b)).unwrap(), b);
+    }
+
+    #[test]
+    fn rejects_bad_magic_truncation_and_unknown_topics() {
+        let mut buf = encode(&batch(&[Value::Text("abc")]));
         assert!(matches!(
             decode(&buf[..buf.len() - 1]),
             Err(TdError::Fatal { .. })
         ));
+        let topic_at = HEADER_LEN + 2 + "metrics".len();
+        buf[topic_at] = 9;
+        assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
         buf[0] ^= 1;
         assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
     }
 
     #[test]
     fn rejects_absurd_count() {
-        let mut buf = encode(&[]);
+        let mut buf = encode(&batch(&[]));
         buf[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
     }
 
     #[test]
-    fn invalid_utf8_is_a_data_error_of_that_record() {
-        let mut buf = encode(&[Value::Text("ok"), Value::Text("xx")]);
+    fn invalid_utf8_marks_only_that_record() {
+        let mut buf = encode(&batch(&[Value::Text("ok"), Value::Text("xx")]));
         let last = buf.len() - 1;
         buf[last] = 0xff;
-        assert_eq!(
-            decode(&buf).unwrap_err(),
-            TdError::Data {
-                index: 1,
-                message: "value is not valid UTF-8: invalid utf-8 sequence of 1 bytes from index 1"
-                    .into()
-            }
-        );
+        let decoded = decode(&buf).unwrap();
+        assert_eq!(decoded.records[0].value, Value::Text("ok"));
+        assert_eq!(decoded.records[1].value, Value::InvalidText);
     }
 }

@@ -9,14 +9,25 @@ use crate::config::{ConnectionConfig, Precision};
 use crate::error::{TdError, TdResult};
 
 /// Connects with the configured credentials; `database` becomes the
-/// connection's default database (schemaless writes go there).
+/// connection's default database (schemaless writes go there). Transient
+/// failures are retried `attempts` times, `backoff_ms` apart.
 pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Taos> {
     let dsn = build_dsn(cfg, database)?;
     let builder = TaosBuilder::from_dsn(dsn)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
-    builder
-        .build()
-        .map_err(|e| TdError::from_taos(&format!("connecting to {}", cfg.dsn), e))
+    let mut attempt = 1;
+    loop {
+        match builder.build() {
+            Ok(taos) => return Ok(taos),
+            Err(e) => match TdError::from_taos(&format!("connecting to {}", cfg.dsn), e) {
+                TdError::Retriable(_) if attempt < cfg.attempts => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(cfg.backoff_ms));
+                }
+                other => return Err(other),
+            },
+        }
+    }
 }
 
 fn build_dsn(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Dsn> {
@@ -70,6 +81,8 @@ mod tests {
             user: "root".into(),
             password: "p@ss:w/rd?".into(),
             native_library: Some("/opt/lib/libtaos.so".into()),
+            attempts: 1,
+            backoff_ms: 0,
         }
     }
 

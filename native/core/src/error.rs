@@ -10,6 +10,10 @@ pub enum TdError {
     /// One record cannot be written (bad syntax, bad value). `index` is the
     /// record's position in the batch the shim sent.
     Data { index: usize, message: String },
+    /// TDengine rejected the data of a request without saying which row
+    /// (schemaless parse errors, type conflicts, values out of range). The
+    /// sink narrows it down to one record, which becomes a [`TdError::Data`].
+    Rejected(String),
     /// Worth retrying the whole batch later: connection lost, server busy.
     Retriable(String),
     /// Retrying will not help: bad configuration, rejected credentials, bugs.
@@ -47,7 +51,9 @@ impl TdError {
     pub fn from_taos(context: &str, err: taos::Error) -> Self {
         let code = i32::from(err.code()) & 0xffff;
         let message = format!("{context}: [0x{code:04x}] {err}");
-        if is_retriable_code(code) || looks_like_transport_failure(&message) {
+        if is_data_code(code) {
+            TdError::Rejected(message)
+        } else if is_retriable_code(code) || looks_like_transport_failure(&message) {
             TdError::Retriable(message)
         } else {
             TdError::fatal(message)
@@ -91,6 +97,32 @@ fn is_retriable_code(code: i32) -> bool {
     )
 }
 
+/// Codes with which TDengine rejects the rows of a write (`taoserror.h`):
+/// bad syntax, type conflicts, values or timestamps out of range. Protocol,
+/// precision and database-setting errors are configuration, hence fatal.
+fn is_data_code(code: i32) -> bool {
+    matches!(
+        code,
+        0x011B // INVALID_JSON_FORMAT
+            | 0x0202 // TSC_INVALID_TIME_STAMP
+            | 0x0203 // TSC_INVALID_VALUE
+            | 0x0221 // TSC_INVALID_JSON
+            | 0x0222 // TSC_INVALID_JSON_TYPE
+            | 0x0224 // TSC_VALUE_OUT_OF_RANGE
+            | 0x0229 // TSC_INVALID_INPUT
+            | 0x060B // TDB_TIMESTAMP_OUT_OF_RANGE
+            | 0x260D // PAR_TAGS_NOT_MATCHED
+            | 0x2617 // PAR_INVALID_IDENTIFIER_NAME
+            | 0x263D // PAR_INVALID_TAGS_LENGTH
+            | 0x263E // PAR_INVALID_ROW_LENGTH
+            | 0x2642 // PAR_INVALID_VAR_COLUMN_LEN
+            | 0x2653 // PAR_VALUE_TOO_LONG
+            | 0x3002 // SML_INVALID_DATA
+            | 0x3004 // SML_NOT_SAME_TYPE
+            | 0x3006 // SML_NOT_SUPPORT_PK
+    )
+}
+
 /// The WebSocket client reports transport failures with code 0xFFFF or 0
 /// and a message; recognise the ones that are worth a retry.
 fn looks_like_transport_failure(message: &str) -> bool {
@@ -115,7 +147,7 @@ impl fmt::Display for TdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TdError::Data { index, message } => write!(f, "record #{index}: {message}"),
-            TdError::Retriable(m) => write!(f, "{m}"),
+            TdError::Rejected(m) | TdError::Retriable(m) => write!(f, "{m}"),
             TdError::Fatal { message, .. } => write!(f, "{message}"),
         }
     }
@@ -135,6 +167,15 @@ mod tests {
         assert!(!is_retriable_code(0x0388)); // database does not exist
         assert!(!is_retriable_code(0x2600)); // syntax error
         assert!(!is_retriable_code(0x2616)); // database not specified
+    }
+
+    #[test]
+    fn rejected_data_is_neither_retriable_nor_fatal() {
+        for code in [0x3002, 0x3004, 0x060B, 0x2653] {
+            assert!(is_data_code(code) && !is_retriable_code(code), "{code:x}");
+        }
+        assert!(!is_data_code(0x3000)); // invalid protocol: configuration
+        assert!(!is_data_code(0x3001)); // invalid precision: configuration
     }
 
     #[test]

@@ -1,4 +1,14 @@
-//! The sink's write path: one decoded batch → one schemaless write.
+//! The sink's write path for text records: decode a batch, route each
+//! record's lines to its database, write them with schemaless calls of at
+//! most `batch_size` lines, and narrow a rejected call down to one record.
+//!
+//! Contract with the shim: `Ok` means every record was acknowledged; a
+//! [`TdError::Data`] for record *i* means every record before *i* was
+//! acknowledged and record *i* is bad (records after *i* may or may not have
+//! been written; writing them again is harmless, as TDengine overwrites a
+//! row with the same timestamp in the same subtable).
+
+use std::collections::HashMap;
 
 use taos::sync::{Queryable, Taos};
 use taos::taos_query::common::{SchemalessPrecision, SchemalessProtocol, SmlDataBuilder};
@@ -8,80 +18,344 @@ use crate::config::{Precision, Protocol, SinkConfig};
 use crate::connection;
 use crate::error::{TdError, TdResult};
 
+/// One line (row) of a record, remembering which record it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub record: usize,
+    pub text: String,
+}
+
+/// Somewhere a schemaless call can go (a TDengine connection, or a fake in tests).
+pub trait LinePut {
+    fn put(&self, lines: &[Line]) -> TdResult<()>;
+}
+
 pub struct SinkWriter {
     config: SinkConfig,
-    taos: Taos,
+    /// Connections by database, opened on first use.
+    connections: HashMap<String, Taos>,
 }
 
 impl SinkWriter {
-    /// Connects, creates the target database if missing and reconnects with
-    /// it as the default database.
+    /// Checks the configuration and, for a fixed database, connects now so
+    /// that bad credentials or URLs fail the task at start.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
-        let admin = connection::connect(&config.connection, None)?;
-        connection::ensure_database(&admin, &config.database, config.precision)?;
-        drop(admin);
-        let taos = connection::connect(&config.connection, Some(&config.database))?;
-        Ok(SinkWriter { config, taos })
+        let mut writer = SinkWriter {
+            config,
+            connections: HashMap::new(),
+        };
+        if let Some(db) = writer.config.database.clone() {
+            writer.connection(&db)?;
+        }
+        Ok(writer)
     }
 
-    /// Writes every record of the batch; returns how many rows (lines) were
-    /// sent. Returns only once TDengine acknowledged the whole write.
-    pub fn write(&mut self, buf: &[u8]) -> TdResult<usize> {
-        let values = batch::decode(buf)?;
-        let lines = self.lines(&values);
-        if lines.is_empty() {
-            return Ok(0);
+    /// Creates the database if missing, then connects with it as default.
+    fn connection(&mut self, database: &str) -> TdResult<&Taos> {
+        if !self.connections.contains_key(database) {
+            let admin = connection::connect(&self.config.connection, None)?;
+            connection::ensure_database(&admin, database, self.config.precision)?;
+            drop(admin);
+            let taos = connection::connect(&self.config.connection, Some(database))?;
+            self.connections.insert(database.to_owned(), taos);
         }
-        let rows = lines.len();
+        self.connections
+            .get(database)
+            .ok_or_else(|| TdError::fatal("connection cache lost an entry"))
+    }
+
+    /// Writes a batch; returns the rows (lines) acknowledged.
+    pub fn write(&mut self, buf: &[u8]) -> TdResult<usize> {
+        let batch = batch::decode(buf)?;
+        let mut databases = Vec::with_capacity(batch.topics.len());
+        for topic in &batch.topics {
+            databases.push(self.config.database_for(topic)?);
+        }
+        let (protocol, precision, batch_size) = (
+            self.config.protocol,
+            self.config.precision,
+            self.config.batch_size,
+        );
+        let (groups, invalid) = group_lines(&batch, &databases, protocol);
+        let mut first_bad = invalid;
+        let mut rows = 0;
+        for (database, lines) in groups {
+            // Records after an already found bad one will be sent again.
+            let limit = first_bad.as_ref().map_or(usize::MAX, bad_index);
+            let lines: Vec<Line> = lines.into_iter().filter(|l| l.record < limit).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let target = SchemalessTarget {
+                taos: self.connection(&database)?,
+                protocol,
+                precision,
+            };
+            for chunk in lines.chunks(batch_size) {
+                match write_narrowing(&target, chunk) {
+                    Ok(n) => rows += n,
+                    Err(bad @ TdError::Data { .. }) => {
+                        if first_bad
+                            .as_ref()
+                            .is_none_or(|f| bad_index(&bad) < bad_index(f))
+                        {
+                            first_bad = Some(bad);
+                        }
+                        break;
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        match first_bad {
+            Some(bad) => Err(bad),
+            None => Ok(rows),
+        }
+    }
+}
+
+fn bad_index(e: &TdError) -> usize {
+    match e {
+        TdError::Data { index, .. } => *index,
+        _ => usize::MAX,
+    }
+}
+
+/// Splits records into lines grouped by target database, in record order.
+/// Also returns the data error of the first record that is not valid UTF-8.
+fn group_lines(
+    batch: &batch::Batch<'_>,
+    databases: &[String],
+    protocol: Protocol,
+) -> (Vec<(String, Vec<Line>)>, Option<TdError>) {
+    let mut groups: Vec<(String, Vec<Line>)> = Vec::new();
+    let mut group_of_topic: Vec<Option<usize>> = vec![None; databases.len()];
+    let mut invalid = None;
+    for (index, record) in batch.records.iter().enumerate() {
+        let text = match record.value {
+            Value::Text(text) => text,
+            Value::Null => continue, // tombstones carry no row
+            Value::InvalidText => {
+                invalid.get_or_insert_with(|| TdError::data(index, "value is not valid UTF-8"));
+                continue;
+            }
+        };
+        let topic = record.topic as usize;
+        let group = *group_of_topic[topic].get_or_insert_with(|| {
+            let db = &databases[topic];
+            groups.iter().position(|(d, _)| d == db).unwrap_or_else(|| {
+                groups.push((db.clone(), Vec::new()));
+                groups.len() - 1
+            })
+        });
+        let lines = &mut groups[group].1;
+        match protocol {
+            Protocol::Json => {
+                if !text.trim().is_empty() {
+                    lines.push(Line {
+                        record: index,
+                        text: text.to_owned(),
+                    });
+                }
+            }
+            Protocol::Line | Protocol::Telnet => lines.extend(
+                text.split('\n')
+                    .map(|l| l.trim_end_matches('\r'))
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| Line {
+                        record: index,
+                        text: l.to_owned(),
+                    }),
+            ),
+        }
+    }
+    (groups, invalid)
+}
+
+/// Writes the lines; when TDengine rejects the call's data, halves it until
+/// the first rejected line is found and reports its record. Lines before it
+/// are written; nothing after it is attempted.
+pub fn write_narrowing(target: &impl LinePut, lines: &[Line]) -> TdResult<usize> {
+    match target.put(lines) {
+        Ok(()) => Ok(lines.len()),
+        Err(TdError::Rejected(message)) => {
+            if lines.len() == 1 {
+                return Err(TdError::data(lines[0].record, message));
+            }
+            let (left, right) = lines.split_at(lines.len() / 2);
+            Ok(write_narrowing(target, left)? + write_narrowing(target, right)?)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+struct SchemalessTarget<'a> {
+    taos: &'a Taos,
+    protocol: Protocol,
+    precision: Precision,
+}
+
+impl LinePut for SchemalessTarget<'_> {
+    fn put(&self, lines: &[Line]) -> TdResult<()> {
         let data = SmlDataBuilder::default()
-            .protocol(protocol(self.config.protocol))
-            .precision(precision(self.config.precision))
-            .data(lines)
+            .protocol(match self.protocol {
+                Protocol::Line => SchemalessProtocol::Line,
+                Protocol::Telnet => SchemalessProtocol::Telnet,
+                Protocol::Json => SchemalessProtocol::Json,
+            })
+            .precision(match self.precision {
+                Precision::Ms => SchemalessPrecision::Millisecond,
+                Precision::Us => SchemalessPrecision::Microsecond,
+                Precision::Ns => SchemalessPrecision::Nanosecond,
+            })
+            .data(lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>())
             .build()
             .map_err(|e| TdError::fatal(format!("building schemaless request: {e}")))?;
         self.taos
             .put(&data)
-            .map_err(|e| TdError::from_taos("schemaless write", e))?;
-        Ok(rows)
+            .map_err(|e| TdError::from_taos("schemaless write", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{Batch, Record};
+    use std::cell::RefCell;
+
+    /// Rejects any call containing a line with "BAD"; records what it wrote.
+    struct Fake {
+        written: RefCell<Vec<String>>,
+        calls: RefCell<usize>,
     }
 
-    /// Text records hold one or more lines (line/telnet protocol) or one JSON
-    /// document; null values (tombstones) carry no row.
-    fn lines(&self, values: &[Value<'_>]) -> Vec<String> {
-        let mut out = Vec::with_capacity(values.len());
-        for v in values {
-            if let Value::Text(text) = v {
-                match self.config.protocol {
-                    Protocol::Json => {
-                        if !text.trim().is_empty() {
-                            out.push((*text).to_owned())
-                        }
-                    }
-                    Protocol::Line | Protocol::Telnet => out.extend(
-                        text.split('\n')
-                            .map(|l| l.trim_end_matches('\r'))
-                            .filter(|l| !l.trim().is_empty())
-                            .map(str::to_owned),
-                    ),
+    impl LinePut for Fake {
+        fn put(&self, lines: &[Line]) -> TdResult<()> {
+            *self.calls.borrow_mut() += 1;
+            if lines.iter().any(|l| l.text.contains("BAD")) {
+                return Err(TdError::Rejected("SML_INVALID_DATA".into()));
+            }
+            self.written
+                .borrow_mut()
+                .extend(lines.iter().map(|l| l.text.clone()));
+            Ok(())
+        }
+    }
+
+    fn fake() -> Fake {
+        Fake {
+            written: RefCell::new(Vec::new()),
+            calls: RefCell::new(0),
+        }
+    }
+
+    fn lines(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                record: i,
+                text: (*t).into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_call_is_one_put() {
+        let f = fake();
+        assert_eq!(write_narrowing(&f, &lines(&["a", "b", "c"])).unwrap(), 3);
+        assert_eq!(*f.calls.borrow(), 1);
+    }
+
+    #[test]
+    fn narrowing_finds_the_first_bad_record_and_writes_everything_before_it() {
+        let f = fake();
+        let input: Vec<String> = (0..1000)
+            .map(|i| {
+                if i == 637 || i == 900 {
+                    format!("BAD{i}")
+                } else {
+                    format!("ok{i}")
                 }
+            })
+            .collect();
+        let refs: Vec<&str> = input.iter().map(String::as_str).collect();
+        let err = write_narrowing(&f, &lines(&refs)).unwrap_err();
+        assert!(matches!(err, TdError::Data { index: 637, .. }), "{err:?}");
+        let written = f.written.borrow();
+        for i in 0..637 {
+            assert!(written.contains(&format!("ok{i}")), "ok{i} not written");
+        }
+        assert!(*f.calls.borrow() < 40, "{} calls", f.calls.borrow());
+    }
+
+    #[test]
+    fn other_errors_are_not_narrowed() {
+        struct Down;
+        impl LinePut for Down {
+            fn put(&self, _: &[Line]) -> TdResult<()> {
+                Err(TdError::Retriable("connection refused".into()))
             }
         }
-        out
+        assert!(matches!(
+            write_narrowing(&Down, &lines(&["a", "b"])),
+            Err(TdError::Retriable(_))
+        ));
     }
-}
 
-fn protocol(p: Protocol) -> SchemalessProtocol {
-    match p {
-        Protocol::Line => SchemalessProtocol::Line,
-        Protocol::Telnet => SchemalessProtocol::Telnet,
-        Protocol::Json => SchemalessProtocol::Json,
+    #[test]
+    fn lines_are_grouped_by_database_in_record_order() {
+        let batch = Batch {
+            topics: vec!["a", "b"],
+            records: vec![
+                Record {
+                    topic: 0,
+                    value: Value::Text("m v=1 1\nm v=2 2\n"),
+                },
+                Record {
+                    topic: 1,
+                    value: Value::Null,
+                },
+                Record {
+                    topic: 1,
+                    value: Value::Text("n v=3 3"),
+                },
+                Record {
+                    topic: 0,
+                    value: Value::InvalidText,
+                },
+                Record {
+                    topic: 0,
+                    value: Value::Text("  "),
+                },
+            ],
+        };
+        let dbs = vec!["db_a".to_string(), "db_b".to_string()];
+        let (groups, invalid) = group_lines(&batch, &dbs, Protocol::Line);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0, "db_a");
+        assert_eq!(
+            groups[0]
+                .1
+                .iter()
+                .map(|l| (l.record, l.text.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(0, "m v=1 1"), (0, "m v=2 2")]
+        );
+        assert_eq!(groups[1].1[0].record, 2);
+        assert!(matches!(invalid, Some(TdError::Data { index: 3, .. })));
     }
-}
 
-fn precision(p: Precision) -> SchemalessPrecision {
-    match p {
-        Precision::Ms => SchemalessPrecision::Millisecond,
-        Precision::Us => SchemalessPrecision::Microsecond,
-        Precision::Ns => SchemalessPrecision::Nanosecond,
+    #[test]
+    fn json_records_are_one_document_each() {
+        let batch = Batch {
+            topics: vec!["a"],
+            records: vec![Record {
+                topic: 0,
+                value: Value::Text("[{\"metric\":\"m\"},\n{\"metric\":\"n\"}]"),
+            }],
+        };
+        let (groups, _) = group_lines(&batch, &["db".to_string()], Protocol::Json);
+        assert_eq!(groups[0].1.len(), 1);
     }
 }

@@ -6,6 +6,7 @@
 //! |-----------------------------|---------------------------------------------------|
 //! | `TdError::Data{index,..}`   | `io.tdconnect.jni.NativeDataException` (index)    |
 //! | `TdError::Retriable`        | `org.apache.kafka.connect.errors.RetriableException` |
+//! | `TdError::Rejected`         | `ConnectException` (data refused, no record to blame) |
 //! | `TdError::Fatal`            | `org.apache.kafka.connect.errors.ConnectException` (+ backtrace) |
 //! | JNI failure                 | `ConnectException`                                |
 //! | panic                       | `io.tdconnect.jni.NativePanicException` (+ backtrace) |
@@ -76,6 +77,8 @@ impl<T: Default> ErrorPolicy<T, BoundaryError> for ThrowConnectException {
                 throw_data_exception(env, index, &message)?
             }
             BoundaryError::Td(TdError::Retriable(message)) => throw(env, RETRIABLE, &message)?,
+            // Only reaches here when no single record could be blamed.
+            BoundaryError::Td(TdError::Rejected(message)) => throw(env, CONNECT, &message)?,
             BoundaryError::Td(fatal @ TdError::Fatal { .. }) => {
                 throw(env, CONNECT, &fatal.with_backtrace())?
             }

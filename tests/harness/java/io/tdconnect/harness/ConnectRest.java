@@ -108,6 +108,26 @@ public final class ConnectRest {
     throw new IOException(connector + " not RUNNING after " + timeoutMs + " ms: " + last);
   }
 
+  /** Waits until a task of the connector is FAILED; returns its trace. */
+  @SuppressWarnings("unchecked")
+  public String awaitTaskFailure(String connector, long timeoutMs) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    Response last = null;
+    while (System.currentTimeMillis() < deadline) {
+      last = get("/connectors/" + connector + "/status");
+      if (last.status == 200) {
+        for (Object t : (List<Object>) last.object().get("tasks")) {
+          Map<String, Object> task = (Map<String, Object>) t;
+          if ("FAILED".equals(task.get("state"))) {
+            return String.valueOf(task.get("trace"));
+          }
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(connector + " has no FAILED task after " + timeoutMs + " ms: " + last);
+  }
+
   public boolean ready() {
     try {
       return get("/").status == 200;

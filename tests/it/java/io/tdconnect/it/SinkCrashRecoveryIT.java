@@ -16,7 +16,7 @@ class SinkCrashRecoveryIT {
     String topic = "lines-crash";
     String database = "it_crash";
     String table = database + ".cpu";
-    TDengine.exec(td, "DROP DATABASE IF EXISTS " + database);
+    TDengine.freshDatabase(td, database);
     TestCluster.createTopic(topic, 2);
     ConnectWorker worker = TestCluster.worker(TestCluster.Worker.CRASH_DISTRIBUTED);
     ConnectRest rest = worker.rest();
@@ -37,6 +37,7 @@ class SinkCrashRecoveryIT {
     Thread.sleep(3000);
     assertEquals(30_000, TDengine.count(td, "select count(*) from " + table));
     assertEquals(30_000, TDengine.count(td, "select count(*) from (select distinct v from " + table + ")"));
+    TDengine.dropDatabase(td, database);
     System.out.println(
         "TDengine-backed: crash at " + atCrash + " rows; after restart exactly " + rows + " rows, none lost or duplicated");
   }

@@ -67,7 +67,7 @@ class SinkLineProtocolIT {
     String id = w.id().replace('-', '_') + "_" + style;
     String topic = "lines-" + id;
     String database = "it_" + id;
-    TDengine.exec(td, "DROP DATABASE IF EXISTS " + database);
+    TDengine.freshDatabase(td, database);
     TestCluster.createTopic(topic, 2);
     ConnectRest rest = TestCluster.worker(w).rest();
     rest.createConnector(sinkConfig("sink-" + id, topic, database, td.connectorKeys()));
@@ -79,6 +79,7 @@ class SinkLineProtocolIT {
     assertEquals(RECORDS, TDengine.count(td, "select count(*) from " + database + ".cpu"));
     assertEquals(10, TDengine.count(td, "select count(*) from (select distinct tbname from " + database + ".cpu)"));
     assertEquals(204, rest.delete("/connectors/sink-" + id).status);
+    TDengine.dropDatabase(td, database);
     System.out.println("TDengine-backed: " + w + " over " + td.url() + ": " + RECORDS + " records -> " + rows + " rows");
   }
 }

@@ -28,6 +28,19 @@ final class TDengine {
     TestHooks.exec(td.connectionJson(), sql);
   }
 
+  /**
+   * Drops and creates a test database with one vgroup (a test server has few
+   * vnodes; the connector's own CREATE ... IF NOT EXISTS then leaves it be).
+   */
+  static void freshDatabase(TDengineTarget td, String name) {
+    exec(td, "DROP DATABASE IF EXISTS " + name);
+    exec(td, "CREATE DATABASE " + name + " VGROUPS 1 PRECISION 'ms'");
+  }
+
+  static void dropDatabase(TDengineTarget td, String name) {
+    exec(td, "DROP DATABASE IF EXISTS " + name);
+  }
+
   /** Polls {@code select count(*)} until it equals {@code expected}, then checks it stays so. */
   static long awaitCount(TDengineTarget td, String sql, long expected, long timeoutMs)
       throws InterruptedException {

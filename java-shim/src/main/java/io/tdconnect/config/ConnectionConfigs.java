@@ -44,6 +44,15 @@ public final class ConnectionConfigs {
           + " (LD_LIBRARY_PATH, ldconfig). Ignored for WebSocket URLs.";
   private static final String NATIVE_LIBRARY_DISPLAY = "Native client library";
 
+  public static final String ATTEMPTS_CONFIG = "connection.attempts";
+  private static final String ATTEMPTS_DOC =
+      "Attempts to open a connection when TDengine is unreachable or busy.";
+  private static final String ATTEMPTS_DISPLAY = "Connection attempts";
+
+  public static final String BACKOFF_MS_CONFIG = "connection.backoff.ms";
+  private static final String BACKOFF_MS_DOC = "Pause between connection attempts.";
+  private static final String BACKOFF_MS_DISPLAY = "Connection backoff (ms)";
+
   private ConnectionConfigs() {}
 
   /** Adds the connection keys, in this order, to the "Connection" group. */
@@ -93,7 +102,29 @@ public final class ConnectionConfigs {
             GROUP,
             ++order,
             Width.LONG,
-            NATIVE_LIBRARY_DISPLAY);
+            NATIVE_LIBRARY_DISPLAY)
+        .define(
+            ATTEMPTS_CONFIG,
+            Type.INT,
+            3,
+            ConfigDef.Range.atLeast(1),
+            Importance.LOW,
+            ATTEMPTS_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            ATTEMPTS_DISPLAY)
+        .define(
+            BACKOFF_MS_CONFIG,
+            Type.LONG,
+            5000L,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            BACKOFF_MS_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            BACKOFF_MS_DISPLAY);
   }
 
   /** The parsed {@code connection.url} of a config built on {@link #define}. */
@@ -115,7 +146,9 @@ public final class ConnectionConfigs {
         Json.object()
             .put("dsn", url(config).dsn())
             .put("user", config.getString(USER_CONFIG))
-            .put("password", password == null ? "" : password.value());
+            .put("password", password == null ? "" : password.value())
+            .put("attempts", config.getInt(ATTEMPTS_CONFIG))
+            .put("backoff_ms", config.getLong(BACKOFF_MS_CONFIG));
     if (lib != null && !lib.isEmpty()) {
       json.put("native_library", lib);
     }

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 1;
+  public static final int ABI_VERSION = 2;
 
   private TdNative() {}
 
@@ -25,6 +25,8 @@ public final class TdNative {
   /**
    * Writes one batch: the first {@code length} bytes of a direct buffer in the
    * format described in the design notes. Returns rows TDengine acknowledged.
+   * A {@link NativeDataException} for record i means records before i were
+   * acknowledged and record i was refused; records after i may need resending.
    */
   public static native int sinkWrite(long handle, ByteBuffer batch, int length);
 

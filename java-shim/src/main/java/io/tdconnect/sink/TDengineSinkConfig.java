@@ -29,6 +29,31 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String PRECISION_DISPLAY = "Timestamp precision";
   private static final Choices PRECISION_CHOICES = Choices.of("ms", "us", "ns");
 
+  public static final String DATABASE_PREFIX_CONFIG = "connection.database.prefix";
+  private static final String DATABASE_PREFIX_DOC =
+      "When no database is set (connection.database or the URL path), each topic's records go"
+          + " to the database named prefix + topic (characters a database name cannot hold become"
+          + " '_'), created if missing. Same meaning as in TDengine's own connector.";
+  private static final String DATABASE_PREFIX_DISPLAY = "Database prefix (per topic)";
+
+  public static final String BATCH_SIZE_CONFIG = "batch.size";
+  private static final String BATCH_SIZE_DOC = "Most rows sent to TDengine in one write.";
+  private static final String BATCH_SIZE_DISPLAY = "Batch size";
+
+  public static final String NULL_VALUES_CONFIG = "behavior.on.null.values";
+  private static final String NULL_VALUES_DOC =
+      "What a record with a null value (a tombstone) does: ignore (skipped, its offset committed)"
+          + " or fail (a data error: the task fails, or the record goes to the dead letter queue"
+          + " when errors.tolerance=all and one is configured).";
+  private static final String NULL_VALUES_DISPLAY = "Null values";
+  private static final Choices NULL_VALUES_CHOICES = Choices.of("ignore", "fail");
+
+  public static final String MAX_RETRIES_CONFIG = "max.retries";
+  private static final String MAX_RETRIES_DOC =
+      "Consecutive transient failures (TDengine unreachable, busy, leader change) tolerated"
+          + " before the task fails; each successful write resets the count.";
+  private static final String MAX_RETRIES_DISPLAY = "Max retries";
+
   public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
   private static final String RETRY_BACKOFF_MS_DOC =
       "How long to wait before redelivering a batch after a transient TDengine failure.";
@@ -66,18 +91,62 @@ public class TDengineSinkConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             PRECISION_DISPLAY,
-            PRECISION_CHOICES);
+            PRECISION_CHOICES)
+        .define(
+            BATCH_SIZE_CONFIG,
+            Type.INT,
+            3000,
+            ConfigDef.Range.atLeast(1),
+            Importance.MEDIUM,
+            BATCH_SIZE_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            BATCH_SIZE_DISPLAY)
+        .define(
+            NULL_VALUES_CONFIG,
+            Type.STRING,
+            "ignore",
+            NULL_VALUES_CHOICES.validator(),
+            Importance.LOW,
+            NULL_VALUES_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            NULL_VALUES_DISPLAY,
+            NULL_VALUES_CHOICES);
     def.define(
-        RETRY_BACKOFF_MS_CONFIG,
-        Type.LONG,
-        3000L,
-        ConfigDef.Range.atLeast(0),
-        Importance.LOW,
-        RETRY_BACKOFF_MS_DOC,
-        RETRY_GROUP,
-        1,
-        Width.SHORT,
-        RETRY_BACKOFF_MS_DISPLAY);
+        DATABASE_PREFIX_CONFIG,
+        Type.STRING,
+        "",
+        Importance.MEDIUM,
+        DATABASE_PREFIX_DOC,
+        ConnectionConfigs.GROUP,
+        20,
+        Width.MEDIUM,
+        DATABASE_PREFIX_DISPLAY);
+    def.define(
+            MAX_RETRIES_CONFIG,
+            Type.INT,
+            3,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            MAX_RETRIES_DOC,
+            RETRY_GROUP,
+            1,
+            Width.SHORT,
+            MAX_RETRIES_DISPLAY)
+        .define(
+            RETRY_BACKOFF_MS_CONFIG,
+            Type.LONG,
+            3000L,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            RETRY_BACKOFF_MS_DOC,
+            RETRY_GROUP,
+            2,
+            Width.SHORT,
+            RETRY_BACKOFF_MS_DISPLAY);
     return def;
   }
 
@@ -93,9 +162,32 @@ public class TDengineSinkConfig extends AbstractConfig {
     return getLong(RETRY_BACKOFF_MS_CONFIG);
   }
 
-  /** Target database (connection.database, else from the URL); null when unset. */
+  public int maxRetries() {
+    return getInt(MAX_RETRIES_CONFIG);
+  }
+
+  public int batchSize() {
+    return getInt(BATCH_SIZE_CONFIG);
+  }
+
+  public boolean failOnNullValues() {
+    return "fail".equals(getString(NULL_VALUES_CONFIG));
+  }
+
+  /** The one target database (connection.database, else from the URL); null when unset. */
   public String database() {
     return ConnectionConfigs.database(this);
+  }
+
+  /** Prefix for per-topic databases; null when unset. */
+  public String databasePrefix() {
+    String prefix = getString(DATABASE_PREFIX_CONFIG);
+    return prefix == null || prefix.isEmpty() ? null : prefix;
+  }
+
+  /** Whether records have somewhere to go: a database, or a per-topic prefix. */
+  public boolean hasTarget() {
+    return database() != null || databasePrefix() != null;
   }
 
   /** The configuration the native sink writer is opened with. */
@@ -103,8 +195,10 @@ public class TDengineSinkConfig extends AbstractConfig {
     return Json.object()
         .put("connection", ConnectionConfigs.nativeJson(this))
         .put("database", database())
+        .put("database_prefix", databasePrefix())
         .put("protocol", schemaless())
         .put("precision", precision())
+        .put("batch_size", batchSize())
         .toString();
   }
 }

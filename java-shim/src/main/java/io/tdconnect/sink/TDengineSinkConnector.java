@@ -25,7 +25,7 @@ public class TDengineSinkConnector extends SinkConnector {
   @Override
   public void start(Map<String, String> props) {
     TDengineSinkConfig config = new TDengineSinkConfig(props);
-    if (config.database() == null) {
+    if (!config.hasTarget()) {
       throw new ConnectException(missingDatabaseMessage());
     }
     this.props = new HashMap<>(props);
@@ -61,7 +61,7 @@ public class TDengineSinkConnector extends SinkConnector {
       return result;
     }
     TDengineSinkConfig config = new TDengineSinkConfig(connectorConfigs);
-    if (config.database() == null) {
+    if (!config.hasTarget()) {
       ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG)
           .addErrorMessage(missingDatabaseMessage());
     }
@@ -72,7 +72,10 @@ public class TDengineSinkConnector extends SinkConnector {
   private static String missingDatabaseMessage() {
     return "No target database: set "
         + ConnectionConfigs.DATABASE_CONFIG
-        + " or put it in the path of "
-        + ConnectionConfigs.URL_CONFIG;
+        + ", put it in the path of "
+        + ConnectionConfigs.URL_CONFIG
+        + ", or set "
+        + TDengineSinkConfig.DATABASE_PREFIX_CONFIG
+        + " for one database per topic";
   }
 }

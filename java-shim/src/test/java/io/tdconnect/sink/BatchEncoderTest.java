@@ -29,16 +29,24 @@ class BatchEncoderTest {
     assertTrue(buf.isDirect());
     assertEquals(ByteOrder.LITTLE_ENDIAN, buf.order());
     assertEquals(0x42434454, buf.getInt());
-    assertEquals(1, buf.getShort());
+    assertEquals(2, buf.getShort());
     assertEquals(0, buf.getShort());
     assertEquals(3, buf.getInt());
+    assertEquals(1, buf.getShort()); // one topic
+    assertEquals(7, buf.getShort());
+    byte[] topic = new byte[7];
+    buf.get(topic);
+    assertEquals("metrics", new String(topic, StandardCharsets.UTF_8));
+    assertEquals(0, buf.getShort()); // record 0: topic 0
     assertEquals(1, buf.get());
     assertEquals(6, buf.getInt());
     byte[] text = new byte[6];
     buf.get(text);
     assertEquals("m v=1i", new String(text, StandardCharsets.UTF_8));
+    assertEquals(0, buf.getShort());
     assertEquals(0, buf.get());
     assertEquals(0, buf.getInt());
+    assertEquals(0, buf.getShort());
     assertEquals(1, buf.get());
     assertEquals(2, buf.getInt());
     buf.position(buf.position() + 2);
@@ -57,8 +65,26 @@ class BatchEncoderTest {
     }
     BatchEncoder encoder = new BatchEncoder();
     ByteBuffer buf = encoder.encode(batch);
-    assertEquals(12 + 500 * (5 + 1000), buf.limit());
+    assertEquals(12 + 2 + 2 + 7 + 500 * (7 + 1000), buf.limit());
     assertSame(batch.get(321), encoder.record(321));
+  }
+
+  @Test
+  void topicsFormATableInFirstSeenOrder() {
+    SinkRecord a = new SinkRecord("b.topic", 0, null, null, null, "x", 0);
+    SinkRecord b = new SinkRecord("a-topic", 0, null, null, null, "y", 0);
+    ByteBuffer buf = new BatchEncoder().encode(Arrays.asList(a, b, a));
+    buf.position(12);
+    assertEquals(2, buf.getShort());
+    byte[] first = new byte[buf.getShort()];
+    buf.get(first);
+    assertEquals("b.topic", new String(first, StandardCharsets.UTF_8));
+    byte[] second = new byte[buf.getShort()];
+    buf.get(second);
+    assertEquals("a-topic", new String(second, StandardCharsets.UTF_8));
+    assertEquals(0, buf.getShort());
+    buf.position(buf.position() + 1 + 4 + 1);
+    assertEquals(1, buf.getShort());
   }
 
   @Test

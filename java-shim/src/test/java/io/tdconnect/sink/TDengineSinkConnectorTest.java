@@ -62,14 +62,42 @@ class TDengineSinkConnectorTest {
     assertEquals("metrics", new TDengineSinkConfig(p).database());
   }
 
+  /** TDengine's own connector's sink keys, unchanged but for connector.class. */
+  @Test
+  void officialConnectorConfigIsAccepted() {
+    Map<String, String> p = new HashMap<>();
+    p.put("connector.class", TDengineSinkConnector.class.getName());
+    p.put("topics", "meters");
+    p.put("connection.url", "jdbc:TAOS://127.0.0.1:6030");
+    p.put("connection.user", "root");
+    p.put("connection.password", "taosdata");
+    p.put("connection.database.prefix", "kafka_");
+    p.put("connection.attempts", "3");
+    p.put("connection.backoff.ms", "5000");
+    p.put("batch.size", "2000");
+    p.put("max.retries", "5");
+    p.put("retry.backoff.ms", "3000");
+    p.put("db.schemaless", "telnet");
+    p.put("data.precision", "ms");
+    Config result = new TDengineSinkConnector().validate(p);
+    assertFalse(ConfigErrors.hasAnyErrors(result));
+    TDengineSinkConfig config = new TDengineSinkConfig(p);
+    assertEquals("kafka_", config.databasePrefix());
+    assertEquals(5, config.maxRetries());
+    assertEquals(2000, config.batchSize());
+    assertTrue(config.nativeJson().contains("\"dsn\":\"taos://127.0.0.1:6030\""));
+  }
+
   @Test
   void nativeJsonCarriesTheNormalisedConnection() {
     Map<String, String> p = props();
     p.put("connection.password", "s\"ecret");
     String json = new TDengineSinkConfig(p).nativeJson();
     assertEquals(
-        "{\"connection\":{\"dsn\":\"ws://localhost:6041\",\"user\":\"root\",\"password\":\"s\\\"ecret\"},"
-            + "\"database\":\"metrics\",\"protocol\":\"line\",\"precision\":\"ms\"}",
+        "{\"connection\":{\"dsn\":\"ws://localhost:6041\",\"user\":\"root\",\"password\":\"s\\\"ecret\","
+            + "\"attempts\":3,\"backoff_ms\":5000},"
+            + "\"database\":\"metrics\",\"database_prefix\":null,\"protocol\":\"line\",\"precision\":\"ms\","
+            + "\"batch_size\":3000}",
         json);
   }
 }

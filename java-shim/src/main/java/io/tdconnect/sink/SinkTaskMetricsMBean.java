@@ -1,0 +1,22 @@
+package io.tdconnect.sink;
+
+/** JMX view of one sink task: {@code io.tdconnect:type=sink-task,connector=NAME,task=N}. */
+public interface SinkTaskMetricsMBean {
+  long getRecordsReceived();
+
+  long getRowsWritten();
+
+  long getBatchesWritten();
+
+  long getRetries();
+
+  long getRecordsSentToDeadLetterQueue();
+
+  double getLastWriteLatencyMs();
+
+  double getAverageWriteLatencyMs();
+
+  double getMaxWriteLatencyMs();
+
+  String getLastError();
+}
