@@ -1,31 +1,37 @@
-//! Decoder for the batch buffer the Java shim fills (format version 2).
+//! Decoder for the batch buffer the Java shim fills (format version 3).
 //!
 //! ```text
 //! header (little-endian):
 //!   u32 magic  = 0x42434454 ("TDCB")
-//!   u16 format = 2
+//!   u16 format = 3
 //!   u16 flags  = 0 (reserved)
 //!   u32 count  = number of records
 //!   u16 topics = number of distinct topics in the batch
 //!   per topic:  u16 length, UTF-8 name
 //! per record:
-//!   u16 topic  = index into the topic table
-//!   u8  kind   = 0 null value | 1 UTF-8 text
-//!   u32 length = payload bytes (0 for null)
-//!   [length]   payload
+//!   u16 topic     = index into the topic table
+//!   i32 partition
+//!   i64 timestamp = Kafka record timestamp in ms, i64::MIN when absent
+//!   u32 key       = key length, u32::MAX for a null key; then the UTF-8 key
+//!   u8  kind      = 0 null value | 1 UTF-8 text | 2 structured (see structured::value)
+//!   u32 length    = payload bytes (0 for null)
+//!   [length]      payload
 //! ```
 //! Records borrow from the buffer: decoding copies nothing.
 
 use crate::error::{TdError, TdResult};
 
 pub const MAGIC: u32 = 0x4243_4454;
-pub const FORMAT: u16 = 2;
+pub const FORMAT: u16 = 3;
 pub const HEADER_LEN: usize = 14;
-/// Smallest encoded record: topic index, kind and length.
-const MIN_RECORD_LEN: usize = 7;
+/// Smallest encoded record: topic, partition, timestamp, key length, kind, length.
+const MIN_RECORD_LEN: usize = 23;
 
 pub const KIND_NULL: u8 = 0;
 pub const KIND_TEXT: u8 = 1;
+pub const KIND_STRUCTURED: u8 = 2;
+pub const NO_TIMESTAMP: i64 = i64::MIN;
+pub const NULL_KEY: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value<'a> {
@@ -34,12 +40,19 @@ pub enum Value<'a> {
     /// A text record that is not valid UTF-8: a data error of that record,
     /// reported in batch order by the writer.
     InvalidText,
+    /// Encoded fields of a Struct or Map (decoded by `structured::value`).
+    Structured(&'a [u8]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record<'a> {
     /// Index into [`Batch::topics`].
     pub topic: u16,
+    pub partition: i32,
+    /// Kafka record timestamp, ms.
+    pub timestamp: Option<i64>,
+    /// The key as text (None when null or not UTF-8).
+    pub key: Option<&'a str>,
     pub value: Value<'a>,
 }
 
@@ -89,19 +102,32 @@ pub fn decode(buf: &[u8]) -> TdResult<Batch<'_>> {
                 topics.len()
             )));
         }
+        let partition = r.u32()? as i32;
+        let timestamp = Some(r.u64()? as i64).filter(|t| *t != NO_TIMESTAMP);
+        let key = match r.u32()? {
+            NULL_KEY => None,
+            n => std::str::from_utf8(r.take(n as usize)?).ok(),
+        };
         let kind = r.u8()?;
         let len = r.u32()? as usize;
         let payload = r.take(len)?;
         let value = match kind {
             KIND_NULL => Value::Null,
             KIND_TEXT => std::str::from_utf8(payload).map_or(Value::InvalidText, Value::Text),
+            KIND_STRUCTURED => Value::Structured(payload),
             other => {
                 return Err(TdError::fatal(format!(
                     "batch buffer: record #{index} has unknown kind {other}"
                 )))
             }
         };
-        records.push(Record { topic, value });
+        records.push(Record {
+            topic,
+            partition,
+            timestamp,
+            key,
+            value,
+        });
     }
     if r.pos != buf.len() {
         return Err(TdError::fatal(format!(
@@ -142,6 +168,13 @@ impl<'a> Reader<'a> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
+
+    fn u64(&mut self) -> TdResult<u64> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
 }
 
 /// Encoder with the same layout, for tests and benchmarks on the Rust side.
@@ -158,6 +191,15 @@ pub fn encode(batch: &Batch<'_>) -> Vec<u8> {
     }
     for record in &batch.records {
         out.extend_from_slice(&record.topic.to_le_bytes());
+        out.extend_from_slice(&record.partition.to_le_bytes());
+        out.extend_from_slice(&record.timestamp.unwrap_or(NO_TIMESTAMP).to_le_bytes());
+        match record.key {
+            None => out.extend_from_slice(&NULL_KEY.to_le_bytes()),
+            Some(k) => {
+                out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+                out.extend_from_slice(k.as_bytes());
+            }
+        }
         match record.value {
             Value::Null | Value::InvalidText => {
                 out.push(KIND_NULL);
@@ -168,23 +210,35 @@ pub fn encode(batch: &Batch<'_>) -> Vec<u8> {
                 out.extend_from_slice(&(s.len() as u32).to_le_bytes());
                 out.extend_from_slice(s.as_bytes());
             }
+            Value::Structured(b) => {
+                out.push(KIND_STRUCTURED);
+                out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                out.extend_from_slice(b);
+            }
         }
     }
     out
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) fn rec(topic: u16, value: Value<'_>) -> Record<'_> {
+        Record {
+            topic,
+            partition: 0,
+            timestamp: None,
+            key: None,
+            value,
+        }
+    }
 
     /// A batch of the given values, all on topic "metrics".
     fn batch<'a>(values: &[Value<'a>]) -> Batch<'a> {
         Batch {
             topics: vec!["metrics"],
-            records: values
-                .iter()
-                .map(|&value| Record { topic: 0, value })
-                .collect(),
+            records: values.iter().map(|&value| rec(0, value)).collect(),
         }
     }
 
@@ -195,16 +249,13 @@ mod tests {
             records: vec![
                 Record {
                     topic: 1,
+                    partition: 7,
+                    timestamp: Some(1_700_000_000_000),
+                    key: Some("dev-1"),
                     value: Value::Text("m,t=a v=1i 1"),
                 },
-                Record {
-                    topic: 0,
-                    value: Value::Null,
-                },
-                Record {
-                    topic: 1,
-                    value: Value::Text(""),
-                },
+                rec(0, Value::Null),
+                rec(1, Value::Structured(&[0, 0])),
             ],
         };
         assert_eq!(decode(&encode(&b)).unwrap(), b);
@@ -218,6 +269,7 @@ mod tests {
             Err(TdError::Fatal { .. })
         ));
         let topic_at = HEADER_LEN + 2 + "metrics".len();
+        assert_eq!(&buf[topic_at..topic_at + 2], &[0, 0]);
         buf[topic_at] = 9;
         assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
         buf[0] ^= 1;

@@ -67,6 +67,9 @@ pub struct SinkConfig {
     /// Most lines sent in one schemaless call.
     #[serde(default = "default_batch_size")]
     pub batch_size: usize,
+    /// How structured records become rows.
+    #[serde(default)]
+    pub mapping: crate::structured::mapping::MappingConfig,
 }
 
 fn default_batch_size() -> usize {

@@ -7,10 +7,11 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod sink;
+pub mod structured;
 
 pub use error::{TdError, TdResult};
 
 /// Version of the contract between the Java shim and this library (natives,
 /// config JSON and batch buffer format). The shim refuses a library whose
 /// version differs from its own.
-pub const ABI_VERSION: i32 = 2;
+pub const ABI_VERSION: i32 = 3;

@@ -17,6 +17,9 @@ use crate::batch::{self, Value};
 use crate::config::{Precision, Protocol, SinkConfig};
 use crate::connection;
 use crate::error::{TdError, TdResult};
+use crate::structured::mapping::{map_record, RecordMeta, Row};
+use crate::structured::value::decode_fields;
+use crate::structured::writer::{insert_statements, Prepared, StructuredWriter};
 
 /// One line (row) of a record, remembering which record it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,19 +33,33 @@ pub trait LinePut {
     fn put(&self, lines: &[Line]) -> TdResult<()>;
 }
 
+/// A unit of a write that belongs to one record (a line, a prepared row).
+pub trait HasRecord {
+    fn record(&self) -> usize;
+}
+
+impl HasRecord for Line {
+    fn record(&self) -> usize {
+        self.record
+    }
+}
+
 pub struct SinkWriter {
     config: SinkConfig,
     /// Connections by database, opened on first use.
     connections: HashMap<String, Taos>,
+    structured: StructuredWriter,
 }
 
 impl SinkWriter {
     /// Checks the configuration and, for a fixed database, connects now so
     /// that bad credentials or URLs fail the task at start.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
+        let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
         let mut writer = SinkWriter {
             config,
             connections: HashMap::new(),
+            structured,
         };
         if let Some(db) = writer.config.database.clone() {
             writer.connection(&db)?;
@@ -92,7 +109,7 @@ impl SinkWriter {
                 precision,
             };
             for chunk in lines.chunks(batch_size) {
-                match write_narrowing(&target, chunk) {
+                match write_narrowing(&|l: &[Line]| target.put(l), chunk) {
                     Ok(n) => rows += n,
                     Err(bad @ TdError::Data { .. }) => {
                         if first_bad
@@ -107,10 +124,98 @@ impl SinkWriter {
                 }
             }
         }
+        rows += self.write_structured(&batch, &databases, &mut first_bad)?;
         match first_bad {
             Some(bad) => Err(bad),
             None => Ok(rows),
         }
+    }
+
+    /// Structured records of the batch: mapped to rows, the super tables
+    /// adapted, rows inserted. Keeps the contract of [`SinkWriter::write`]
+    /// through `first_bad`.
+    fn write_structured(
+        &mut self,
+        batch: &batch::Batch<'_>,
+        databases: &[String],
+        first_bad: &mut Option<TdError>,
+    ) -> TdResult<usize> {
+        let mut by_db: Vec<(String, Vec<Row<'_>>)> = Vec::new();
+        for (index, record) in batch.records.iter().enumerate() {
+            if first_bad.as_ref().is_some_and(|b| bad_index(b) <= index) {
+                break;
+            }
+            let Value::Structured(payload) = record.value else {
+                continue;
+            };
+            let meta = RecordMeta {
+                index,
+                topic: batch.topics[record.topic as usize],
+                partition: record.partition,
+                key: record.key,
+                timestamp: record.timestamp,
+            };
+            let mapped = decode_fields(index, payload).and_then(|fields| {
+                map_record(
+                    self.structured.mapping(),
+                    self.config.precision,
+                    meta,
+                    fields,
+                )
+            });
+            match mapped {
+                Ok(row) => {
+                    let db = &databases[record.topic as usize];
+                    match by_db.iter_mut().find(|(d, _)| d == db) {
+                        Some((_, rows)) => rows.push(row),
+                        None => by_db.push((db.clone(), vec![row])),
+                    }
+                }
+                Err(e @ TdError::Data { .. }) => *first_bad = Some(e),
+                Err(other) => return Err(other),
+            }
+        }
+        let mut written = 0;
+        for (db, rows) in by_db {
+            let limit = first_bad.as_ref().map_or(usize::MAX, bad_index);
+            self.connection(&db)?;
+            let taos = &self.connections[&db];
+            let mut prepared = Vec::with_capacity(rows.len());
+            for row in rows.iter().filter(|r| r.record < limit) {
+                match self.structured.prepare(taos, &db, row) {
+                    Ok(p) => prepared.push(p),
+                    Err(e @ TdError::Data { .. }) => {
+                        *first_bad = Some(e);
+                        break;
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            let put = |rows: &[Prepared]| -> TdResult<()> {
+                for sql in insert_statements(rows) {
+                    taos.exec(&sql)
+                        .map_err(|e| TdError::from_taos("insert", e))?;
+                }
+                Ok(())
+            };
+            match write_narrowing(&put, &prepared) {
+                Ok(n) => written += n,
+                Err(bad @ TdError::Data { .. }) => {
+                    if first_bad
+                        .as_ref()
+                        .is_none_or(|f| bad_index(&bad) < bad_index(f))
+                    {
+                        *first_bad = Some(bad);
+                    }
+                }
+                Err(other) => {
+                    // A concurrent schema change may have made the cache stale.
+                    self.structured.forget_schemas();
+                    return Err(other);
+                }
+            }
+        }
+        Ok(written)
     }
 }
 
@@ -134,7 +239,7 @@ fn group_lines(
     for (index, record) in batch.records.iter().enumerate() {
         let text = match record.value {
             Value::Text(text) => text,
-            Value::Null => continue, // tombstones carry no row
+            Value::Null | Value::Structured(_) => continue, // tombstones: no row; structured: elsewhere
             Value::InvalidText => {
                 invalid.get_or_insert_with(|| TdError::data(index, "value is not valid UTF-8"));
                 continue;
@@ -172,18 +277,21 @@ fn group_lines(
     (groups, invalid)
 }
 
-/// Writes the lines; when TDengine rejects the call's data, halves it until
-/// the first rejected line is found and reports its record. Lines before it
+/// Writes the items; when TDengine rejects the call's data, halves it until
+/// the first rejected item is found and reports its record. Items before it
 /// are written; nothing after it is attempted.
-pub fn write_narrowing(target: &impl LinePut, lines: &[Line]) -> TdResult<usize> {
-    match target.put(lines) {
-        Ok(()) => Ok(lines.len()),
+pub fn write_narrowing<T: HasRecord>(
+    put: &dyn Fn(&[T]) -> TdResult<()>,
+    items: &[T],
+) -> TdResult<usize> {
+    match put(items) {
+        Ok(()) => Ok(items.len()),
         Err(TdError::Rejected(message)) => {
-            if lines.len() == 1 {
-                return Err(TdError::data(lines[0].record, message));
+            if items.len() == 1 {
+                return Err(TdError::data(items[0].record(), message));
             }
-            let (left, right) = lines.split_at(lines.len() / 2);
-            Ok(write_narrowing(target, left)? + write_narrowing(target, right)?)
+            let (left, right) = items.split_at(items.len() / 2);
+            Ok(write_narrowing(put, left)? + write_narrowing(put, right)?)
         }
         Err(other) => Err(other),
     }
@@ -220,7 +328,8 @@ impl LinePut for SchemalessTarget<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::{Batch, Record};
+    use crate::batch::tests::rec;
+    use crate::batch::Batch;
     use std::cell::RefCell;
 
     /// Rejects any call containing a line with "BAD"; records what it wrote.
@@ -263,7 +372,10 @@ mod tests {
     #[test]
     fn a_clean_call_is_one_put() {
         let f = fake();
-        assert_eq!(write_narrowing(&f, &lines(&["a", "b", "c"])).unwrap(), 3);
+        assert_eq!(
+            write_narrowing(&|l: &[Line]| f.put(l), &lines(&["a", "b", "c"])).unwrap(),
+            3
+        );
         assert_eq!(*f.calls.borrow(), 1);
     }
 
@@ -280,7 +392,7 @@ mod tests {
             })
             .collect();
         let refs: Vec<&str> = input.iter().map(String::as_str).collect();
-        let err = write_narrowing(&f, &lines(&refs)).unwrap_err();
+        let err = write_narrowing(&|l: &[Line]| f.put(l), &lines(&refs)).unwrap_err();
         assert!(matches!(err, TdError::Data { index: 637, .. }), "{err:?}");
         let written = f.written.borrow();
         for i in 0..637 {
@@ -298,7 +410,7 @@ mod tests {
             }
         }
         assert!(matches!(
-            write_narrowing(&Down, &lines(&["a", "b"])),
+            write_narrowing(&|l: &[Line]| Down.put(l), &lines(&["a", "b"])),
             Err(TdError::Retriable(_))
         ));
     }
@@ -308,26 +420,11 @@ mod tests {
         let batch = Batch {
             topics: vec!["a", "b"],
             records: vec![
-                Record {
-                    topic: 0,
-                    value: Value::Text("m v=1 1\nm v=2 2\n"),
-                },
-                Record {
-                    topic: 1,
-                    value: Value::Null,
-                },
-                Record {
-                    topic: 1,
-                    value: Value::Text("n v=3 3"),
-                },
-                Record {
-                    topic: 0,
-                    value: Value::InvalidText,
-                },
-                Record {
-                    topic: 0,
-                    value: Value::Text("  "),
-                },
+                rec(0, Value::Text("m v=1 1\nm v=2 2\n")),
+                rec(1, Value::Null),
+                rec(1, Value::Text("n v=3 3")),
+                rec(0, Value::InvalidText),
+                rec(0, Value::Text("  ")),
             ],
         };
         let dbs = vec!["db_a".to_string(), "db_b".to_string()];
@@ -350,10 +447,10 @@ mod tests {
     fn json_records_are_one_document_each() {
         let batch = Batch {
             topics: vec!["a"],
-            records: vec![Record {
-                topic: 0,
-                value: Value::Text("[{\"metric\":\"m\"},\n{\"metric\":\"n\"}]"),
-            }],
+            records: vec![rec(
+                0,
+                Value::Text("[{\"metric\":\"m\"},\n{\"metric\":\"n\"}]"),
+            )],
         };
         let (groups, _) = group_lines(&batch, &["db".to_string()], Protocol::Json);
         assert_eq!(groups[0].1.len(), 1);

@@ -68,6 +68,14 @@ public final class ConnectRest {
     return new Response(r.statusCode(), r.body());
   }
 
+  /** The {@code {"name","config"}} body of POST /connectors. */
+  public static Map<String, Object> connectorBody(String name, Map<String, Object> config) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("name", name);
+    body.put("config", config);
+    return body;
+  }
+
   /** Creates a connector from a {@code {"name","config"}} map; fails unless 201. */
   public void createConnector(Map<String, Object> nameAndConfig) throws IOException, InterruptedException {
     Response r = post("/connectors", nameAndConfig);

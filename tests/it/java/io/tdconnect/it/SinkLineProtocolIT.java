@@ -34,10 +34,7 @@ class SinkLineProtocolIT {
     config.put("connection.database", database);
     config.put("db.schemaless", "line");
     config.put("data.precision", "ms");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
-    body.put("config", config);
-    return body;
+    return ConnectRest.connectorBody(name, config);
   }
 
   @ParameterizedTest

@@ -20,13 +20,6 @@ import org.junit.jupiter.api.Test;
 class SinkTextProtocolsIT {
   private static final TestCluster.Worker WORKER = TestCluster.Worker.LATEST_STANDALONE;
 
-  private static Map<String, Object> connector(String name, Map<String, Object> config) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
-    body.put("config", config);
-    return body;
-  }
-
   private static Map<String, Object> baseConfig(TDengineTarget td, String topic, String database, String protocol) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
@@ -42,7 +35,7 @@ class SinkTextProtocolsIT {
       String countSql, long expected) throws Exception {
     TestCluster.createTopic(topic, 1);
     ConnectRest rest = TestCluster.worker(WORKER).rest();
-    rest.createConnector(connector(name, config));
+    rest.createConnector(ConnectRest.connectorBody(name, config));
     rest.awaitRunning(name, 1, 60_000);
     TestCluster.produce(topic, values);
     long rows = TDengine.awaitCount(td, countSql, expected, 90_000);
@@ -141,7 +134,7 @@ class SinkTextProtocolsIT {
     TDengine.freshDatabase(td, "it_nodlq");
     TestCluster.createTopic("poison-nodlq", 1);
     ConnectRest rest = TestCluster.worker(WORKER).rest();
-    rest.createConnector(connector("sink-nodlq", baseConfig(td, "poison-nodlq", "it_nodlq", "line")));
+    rest.createConnector(ConnectRest.connectorBody("sink-nodlq", baseConfig(td, "poison-nodlq", "it_nodlq", "line")));
     TestCluster.produce("poison-nodlq", poisoned());
     String trace = rest.awaitTaskFailure("sink-nodlq", 60_000);
     assertTrue(trace.contains("record topic=poison-nodlq partition=0 offset=100"), trace);

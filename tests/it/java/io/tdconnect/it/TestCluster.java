@@ -139,6 +139,29 @@ final class TestCluster {
     }
   }
 
+  /** Reads up to {@code n} values of a topic from the beginning, waiting at most {@code timeoutMs}. */
+  static List<String> consume(String topic, int n, long timeoutMs) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker().bootstrap());
+    p.put("group.id", "reader-" + topic + "-" + System.nanoTime());
+    p.put("auto.offset.reset", "earliest");
+    p.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    p.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    List<String> values = new java.util.ArrayList<>();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + timeoutMs;
+      while (values.size() < n && System.currentTimeMillis() < deadline) {
+        for (org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r :
+            consumer.poll(java.time.Duration.ofMillis(500))) {
+          values.add(r.value());
+        }
+      }
+    }
+    return values;
+  }
+
   /** Workers first (all SIGTERMed at once, then awaited), the broker last. */
   private static synchronized void stopAll() {
     try {

@@ -33,6 +33,19 @@ public final class Json {
     return this;
   }
 
+  public Json put(String key, java.util.List<String> values) {
+    key(key);
+    sb.append('[');
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      string(values.get(i));
+    }
+    sb.append(']');
+    return this;
+  }
+
   public Json put(String key, Json nested) {
     key(key);
     sb.append(nested.toString());

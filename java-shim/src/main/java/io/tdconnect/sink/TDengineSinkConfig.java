@@ -54,6 +54,60 @@ public class TDengineSinkConfig extends AbstractConfig {
           + " before the task fails; each successful write resets the count.";
   private static final String MAX_RETRIES_DISPLAY = "Max retries";
 
+  public static final String MAPPING_GROUP = "Structured records";
+
+  public static final String STABLE_FORMAT_CONFIG = "stable.name.format";
+  private static final String STABLE_FORMAT_DOC =
+      "Super table for Struct/Map records. Placeholders: ${topic}, ${partition}, ${key},"
+          + " ${field.NAME}.";
+  private static final String STABLE_FORMAT_DISPLAY = "Super table name";
+
+  public static final String SUBTABLE_FORMAT_CONFIG = "subtable.name.format";
+  private static final String SUBTABLE_FORMAT_DOC =
+      "Subtable (one per device or series) for Struct/Map records, e.g. d_${field.device_id}."
+          + " Empty: the super table name plus a hash of the tag values, so the same tags always"
+          + " land in the same subtable.";
+  private static final String SUBTABLE_FORMAT_DISPLAY = "Subtable name";
+
+  public static final String TAG_FIELDS_CONFIG = "tag.fields";
+  private static final String TAG_FIELDS_DOC =
+      "Fields written as TAGS of the subtable (nested fields by their flattened name, a_b)."
+          + " Empty: one tag, kafka_topic, holding the topic.";
+  private static final String TAG_FIELDS_DISPLAY = "Tag fields";
+
+  public static final String TIMESTAMP_FIELD_CONFIG = "timestamp.field";
+  private static final String TIMESTAMP_FIELD_DOC =
+      "Field holding the row timestamp (Connect Timestamp/Date, or an integer in"
+          + " timestamp.unit). Empty: the Kafka record timestamp.";
+  private static final String TIMESTAMP_FIELD_DISPLAY = "Timestamp field";
+
+  public static final String TIMESTAMP_UNIT_CONFIG = "timestamp.unit";
+  private static final String TIMESTAMP_UNIT_DOC =
+      "Unit of integer timestamps: auto (by magnitude: 10 digits s, 13 ms, 16 us, 19 ns), s,"
+          + " ms, us or ns. Digits finer than the database precision are an error, never"
+          + " truncated.";
+  private static final String TIMESTAMP_UNIT_DISPLAY = "Timestamp unit";
+  private static final Choices TIMESTAMP_UNIT_CHOICES = Choices.of("auto", "s", "ms", "us", "ns");
+
+  public static final String FIELDS_INCLUDE_CONFIG = "fields.include";
+  private static final String FIELDS_INCLUDE_DOC = "Fields written as columns; empty: all.";
+  private static final String FIELDS_INCLUDE_DISPLAY = "Fields to include";
+
+  public static final String FIELDS_EXCLUDE_CONFIG = "fields.exclude";
+  private static final String FIELDS_EXCLUDE_DOC = "Fields never written as columns.";
+  private static final String FIELDS_EXCLUDE_DISPLAY = "Fields to exclude";
+
+  public static final String AUTO_CREATE_CONFIG = "auto.create";
+  private static final String AUTO_CREATE_DOC =
+      "Create missing super tables from the first record's shape (subtables are always created"
+          + " on first write).";
+  private static final String AUTO_CREATE_DISPLAY = "Auto create";
+
+  public static final String AUTO_EVOLVE_CONFIG = "auto.evolve";
+  private static final String AUTO_EVOLVE_DOC =
+      "Add columns and tags for new fields and widen VARCHAR columns for longer values.";
+  private static final String AUTO_EVOLVE_DISPLAY = "Auto evolve";
+
   public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
   private static final String RETRY_BACKOFF_MS_DOC =
       "How long to wait before redelivering a batch after a transient TDengine failure.";
@@ -147,7 +201,43 @@ public class TDengineSinkConfig extends AbstractConfig {
             2,
             Width.SHORT,
             RETRY_BACKOFF_MS_DISPLAY);
+    int m = 0;
+    def.define(STABLE_FORMAT_CONFIG, Type.STRING, "${topic}", Importance.MEDIUM, STABLE_FORMAT_DOC,
+            MAPPING_GROUP, ++m, Width.MEDIUM, STABLE_FORMAT_DISPLAY)
+        .define(SUBTABLE_FORMAT_CONFIG, Type.STRING, "", Importance.MEDIUM, SUBTABLE_FORMAT_DOC,
+            MAPPING_GROUP, ++m, Width.MEDIUM, SUBTABLE_FORMAT_DISPLAY)
+        .define(TAG_FIELDS_CONFIG, Type.LIST, "", Importance.MEDIUM, TAG_FIELDS_DOC,
+            MAPPING_GROUP, ++m, Width.LONG, TAG_FIELDS_DISPLAY)
+        .define(TIMESTAMP_FIELD_CONFIG, Type.STRING, "", Importance.MEDIUM, TIMESTAMP_FIELD_DOC,
+            MAPPING_GROUP, ++m, Width.MEDIUM, TIMESTAMP_FIELD_DISPLAY)
+        .define(TIMESTAMP_UNIT_CONFIG, Type.STRING, "auto", TIMESTAMP_UNIT_CHOICES.validator(),
+            Importance.LOW, TIMESTAMP_UNIT_DOC, MAPPING_GROUP, ++m, Width.SHORT,
+            TIMESTAMP_UNIT_DISPLAY, TIMESTAMP_UNIT_CHOICES)
+        .define(FIELDS_INCLUDE_CONFIG, Type.LIST, "", Importance.LOW, FIELDS_INCLUDE_DOC,
+            MAPPING_GROUP, ++m, Width.LONG, FIELDS_INCLUDE_DISPLAY)
+        .define(FIELDS_EXCLUDE_CONFIG, Type.LIST, "", Importance.LOW, FIELDS_EXCLUDE_DOC,
+            MAPPING_GROUP, ++m, Width.LONG, FIELDS_EXCLUDE_DISPLAY)
+        .define(AUTO_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, AUTO_CREATE_DOC,
+            MAPPING_GROUP, ++m, Width.SHORT, AUTO_CREATE_DISPLAY)
+        .define(AUTO_EVOLVE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, AUTO_EVOLVE_DOC,
+            MAPPING_GROUP, ++m, Width.SHORT, AUTO_EVOLVE_DISPLAY);
     return def;
+  }
+
+  /** How structured records map to super tables, for native code. */
+  private Json mappingJson() {
+    String subtable = getString(SUBTABLE_FORMAT_CONFIG);
+    String tsField = getString(TIMESTAMP_FIELD_CONFIG);
+    return Json.object()
+        .put("stable", getString(STABLE_FORMAT_CONFIG))
+        .put("subtable", subtable.isEmpty() ? null : subtable)
+        .put("tags", getList(TAG_FIELDS_CONFIG))
+        .put("timestamp_field", tsField.isEmpty() ? null : tsField)
+        .put("timestamp_unit", getString(TIMESTAMP_UNIT_CONFIG))
+        .put("include", getList(FIELDS_INCLUDE_CONFIG))
+        .put("exclude", getList(FIELDS_EXCLUDE_CONFIG))
+        .put("auto_create", getBoolean(AUTO_CREATE_CONFIG))
+        .put("auto_evolve", getBoolean(AUTO_EVOLVE_CONFIG));
   }
 
   public String schemaless() {
@@ -199,6 +289,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         .put("protocol", schemaless())
         .put("precision", precision())
         .put("batch_size", batchSize())
+        .put("mapping", mappingJson())
         .toString();
   }
 }

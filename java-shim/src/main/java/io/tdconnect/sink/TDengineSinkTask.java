@@ -77,18 +77,26 @@ public class TDengineSinkTask extends SinkTask {
         pending.add(r);
       }
     }
-    // A data error for record i means records before i were written: report
-    // record i and go on with the rest.
+    // A data error for record i (from encoding or from native code) means
+    // records before i were written: report record i and go on with the rest.
     int from = 0;
     while (from < pending.size()) {
       List<SinkRecord> rest = pending.subList(from, pending.size());
-      try {
-        write(rest);
-        from = pending.size();
-      } catch (NativeDataException e) {
-        reportOrFail(rest.get(e.recordIndex()), e);
-        from += e.recordIndex() + 1;
+      ByteBuffer buffer = encoder.encode(rest);
+      int encoded = encoder.encodedCount();
+      if (encoded > 0) {
+        try {
+          write(buffer, rest.subList(0, encoded));
+        } catch (NativeDataException e) {
+          reportOrFail(rest.get(e.recordIndex()), e);
+          from += e.recordIndex() + 1;
+          continue;
+        }
       }
+      if (encoded < rest.size()) {
+        reportOrFail(rest.get(encoded), encoder.failure());
+      }
+      from += encoded + 1;
     }
     for (SinkRecord r : records) {
       acknowledged.put(
@@ -97,8 +105,7 @@ public class TDengineSinkTask extends SinkTask {
   }
 
   /** One native write; transient failures are retried by Connect up to max.retries in a row. */
-  private void write(List<SinkRecord> batch) {
-    ByteBuffer buffer = encoder.encode(batch);
+  private void write(ByteBuffer buffer, List<SinkRecord> batch) {
     try {
       long t0 = System.nanoTime();
       int rows = TdNative.sinkWrite(handle, buffer, buffer.limit());

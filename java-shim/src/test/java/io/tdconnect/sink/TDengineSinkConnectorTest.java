@@ -97,7 +97,9 @@ class TDengineSinkConnectorTest {
         "{\"connection\":{\"dsn\":\"ws://localhost:6041\",\"user\":\"root\",\"password\":\"s\\\"ecret\","
             + "\"attempts\":3,\"backoff_ms\":5000},"
             + "\"database\":\"metrics\",\"database_prefix\":null,\"protocol\":\"line\",\"precision\":\"ms\","
-            + "\"batch_size\":3000}",
+            + "\"batch_size\":3000,\"mapping\":{\"stable\":\"${topic}\",\"subtable\":null,\"tags\":[],"
+            + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"include\":[],\"exclude\":[],"
+            + "\"auto_create\":true,\"auto_evolve\":true}}",
         json);
   }
 }

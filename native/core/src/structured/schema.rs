@@ -1,0 +1,382 @@
+//! The Connect → TDengine type table, value conversion into existing
+//! columns (lossless or a data error, never silent truncation), and the
+//! schema of a super table as read from `DESCRIBE`.
+//!
+//! | Connect / JSON value        | TDengine column            |
+//! |-----------------------------|----------------------------|
+//! | BOOLEAN                     | BOOL                       |
+//! | INT8 / INT16 / INT32 / INT64| TINYINT / SMALLINT / INT / BIGINT |
+//! | FLOAT32 / FLOAT64           | FLOAT / DOUBLE             |
+//! | STRING                      | VARCHAR(n), n = power of two ≥ 32 that fits (widened as needed) |
+//! | BYTES                       | VARBINARY(n)               |
+//! | Timestamp (logical)         | TIMESTAMP (database precision) |
+//! | Date (logical)              | TIMESTAMP (midnight UTC)   |
+//! | Time (logical)              | INT (ms since midnight)    |
+//! | Decimal (logical)           | VARCHAR (exact decimal text; TDengine 3.3.2 has no DECIMAL) |
+
+use super::value::FieldValue;
+use crate::config::Precision;
+
+/// Widest VARCHAR/VARBINARY the connector creates or widens to.
+pub const MAX_WIDTH: u32 = 16382;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Bool,
+    TinyInt,
+    SmallInt,
+    Int,
+    BigInt,
+    Float,
+    Double,
+    Varchar,
+    NChar,
+    Varbinary,
+    Timestamp,
+    /// A type the connector does not write (JSON, GEOMETRY, unsigned, ...).
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColType {
+    pub kind: Kind,
+    /// Bytes (VARCHAR/VARBINARY) or characters (NCHAR); 0 otherwise.
+    pub width: u32,
+}
+
+impl ColType {
+    pub fn of(kind: Kind) -> Self {
+        ColType { kind, width: 0 }
+    }
+
+    pub fn is_text(&self) -> bool {
+        matches!(self.kind, Kind::Varchar | Kind::NChar | Kind::Varbinary)
+    }
+
+    pub fn sql(&self) -> String {
+        match self.kind {
+            Kind::Bool => "BOOL".into(),
+            Kind::TinyInt => "TINYINT".into(),
+            Kind::SmallInt => "SMALLINT".into(),
+            Kind::Int => "INT".into(),
+            Kind::BigInt => "BIGINT".into(),
+            Kind::Float => "FLOAT".into(),
+            Kind::Double => "DOUBLE".into(),
+            Kind::Varchar => format!("VARCHAR({})", self.width),
+            Kind::NChar => format!("NCHAR({})", self.width),
+            Kind::Varbinary => format!("VARBINARY({})", self.width),
+            Kind::Timestamp => "TIMESTAMP".into(),
+            Kind::Other => "OTHER".into(),
+        }
+    }
+
+    /// Parses a `DESCRIBE` type name and length.
+    pub fn from_describe(type_name: &str, length: u32) -> Self {
+        let kind = match type_name.to_ascii_uppercase().as_str() {
+            "BOOL" => Kind::Bool,
+            "TINYINT" => Kind::TinyInt,
+            "SMALLINT" => Kind::SmallInt,
+            "INT" => Kind::Int,
+            "BIGINT" => Kind::BigInt,
+            "FLOAT" => Kind::Float,
+            "DOUBLE" => Kind::Double,
+            "VARCHAR" | "BINARY" => Kind::Varchar,
+            "NCHAR" => Kind::NChar,
+            "VARBINARY" => Kind::Varbinary,
+            "TIMESTAMP" => Kind::Timestamp,
+            _ => Kind::Other,
+        };
+        ColType {
+            kind,
+            width: if matches!(kind, Kind::Varchar | Kind::NChar | Kind::Varbinary) {
+                length
+            } else {
+                0
+            },
+        }
+    }
+}
+
+/// Bytes (or characters, for NCHAR) a text value needs.
+pub fn text_len(v: &FieldValue<'_>, kind: Kind) -> Option<u32> {
+    let n = match v {
+        FieldValue::Str(s) | FieldValue::Decimal(s) => {
+            if kind == Kind::NChar {
+                s.chars().count()
+            } else {
+                s.len()
+            }
+        }
+        FieldValue::Bytes(b) => b.len(),
+        _ => return None,
+    };
+    Some(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Width for a new or widened text column: a power of two ≥ 32.
+pub fn width_for(len: u32) -> u32 {
+    len.max(32)
+        .checked_next_power_of_two()
+        .unwrap_or(MAX_WIDTH)
+        .min(MAX_WIDTH)
+}
+
+/// The column type a value creates; None for null (no type to infer).
+pub fn natural_type(v: &FieldValue<'_>) -> Option<ColType> {
+    Some(match v {
+        FieldValue::Null => return None,
+        FieldValue::Bool(_) => ColType::of(Kind::Bool),
+        FieldValue::I8(_) => ColType::of(Kind::TinyInt),
+        FieldValue::I16(_) => ColType::of(Kind::SmallInt),
+        FieldValue::I32(_) | FieldValue::TimeMs(_) => ColType::of(Kind::Int),
+        FieldValue::I64(_) => ColType::of(Kind::BigInt),
+        FieldValue::F32(_) => ColType::of(Kind::Float),
+        FieldValue::F64(_) => ColType::of(Kind::Double),
+        FieldValue::TimestampMs(_) | FieldValue::Date(_) => ColType::of(Kind::Timestamp),
+        FieldValue::Str(_) | FieldValue::Decimal(_) => ColType {
+            kind: Kind::Varchar,
+            width: width_for(text_len(v, Kind::Varchar).unwrap_or(0)),
+        },
+        FieldValue::Bytes(_) => ColType {
+            kind: Kind::Varbinary,
+            width: width_for(text_len(v, Kind::Varbinary).unwrap_or(0)),
+        },
+    })
+}
+
+/// Milliseconds since the epoch in the database's precision.
+pub fn ms_to_precision(ms: i64, precision: Precision) -> Option<i64> {
+    match precision {
+        Precision::Ms => Some(ms),
+        Precision::Us => ms.checked_mul(1_000),
+        Precision::Ns => ms.checked_mul(1_000_000),
+    }
+}
+
+fn integer(v: &FieldValue<'_>) -> Option<i64> {
+    match *v {
+        FieldValue::I8(x) => Some(x.into()),
+        FieldValue::I16(x) => Some(x.into()),
+        FieldValue::I32(x) | FieldValue::TimeMs(x) => Some(x.into()),
+        FieldValue::I64(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// Appends `v` as a literal of column type `t`, or says why it does not fit.
+pub fn literal(
+    v: &FieldValue<'_>,
+    t: &ColType,
+    precision: Precision,
+    out: &mut String,
+) -> Result<(), String> {
+    use std::fmt::Write;
+    let mismatch = || format!("{v:?} does not fit a {} column", t.sql());
+    if matches!(v, FieldValue::Null) {
+        out.push_str("NULL");
+        return Ok(());
+    }
+    match t.kind {
+        Kind::Bool => match v {
+            FieldValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            _ => return Err(mismatch()),
+        },
+        Kind::TinyInt | Kind::SmallInt | Kind::Int | Kind::BigInt => {
+            let x = integer(v).ok_or_else(mismatch)?;
+            let (lo, hi) = match t.kind {
+                Kind::TinyInt => (i8::MIN.into(), i8::MAX.into()),
+                Kind::SmallInt => (i16::MIN.into(), i16::MAX.into()),
+                Kind::Int => (i32::MIN.into(), i32::MAX.into()),
+                _ => (i64::MIN, i64::MAX),
+            };
+            if x < lo || x > hi {
+                return Err(format!("{x} is out of range for a {} column", t.sql()));
+            }
+            let _ = write!(out, "{x}");
+        }
+        Kind::Float | Kind::Double => {
+            let x = match *v {
+                FieldValue::F32(f) => f64::from(f),
+                FieldValue::F64(f) => {
+                    if t.kind == Kind::Float && f64::from(f as f32) != f && f.is_finite() {
+                        return Err(format!("{f} would lose precision in a FLOAT column"));
+                    }
+                    f
+                }
+                _ => {
+                    let i = integer(v).ok_or_else(mismatch)?;
+                    let exact = if t.kind == Kind::Float {
+                        1i64 << 24
+                    } else {
+                        1i64 << 53
+                    };
+                    if i.abs() > exact {
+                        return Err(format!("{i} would lose precision in a {} column", t.sql()));
+                    }
+                    i as f64
+                }
+            };
+            if !x.is_finite() {
+                return Err(format!("{x} cannot be stored"));
+            }
+            let _ = write!(out, "{x:?}");
+        }
+        Kind::Varchar | Kind::NChar => match v {
+            FieldValue::Str(s) | FieldValue::Decimal(s) => {
+                if text_len(v, t.kind).unwrap_or(u32::MAX) > t.width {
+                    return Err(format!(
+                        "text of {} bytes is longer than {}",
+                        s.len(),
+                        t.sql()
+                    ));
+                }
+                super::sql::string_literal(s, out);
+            }
+            _ => return Err(mismatch()),
+        },
+        Kind::Varbinary => match v {
+            FieldValue::Bytes(b) => {
+                if b.len() as u64 > u64::from(t.width) {
+                    return Err(format!("{} bytes are longer than {}", b.len(), t.sql()));
+                }
+                out.push_str("'\\x");
+                for byte in *b {
+                    let _ = write!(out, "{byte:02X}");
+                }
+                out.push('\'');
+            }
+            _ => return Err(mismatch()),
+        },
+        Kind::Timestamp => {
+            let ts = match *v {
+                FieldValue::TimestampMs(ms) => ms_to_precision(ms, precision),
+                FieldValue::Date(days) => ms_to_precision(i64::from(days) * 86_400_000, precision),
+                _ => return Err(mismatch()),
+            }
+            .ok_or_else(|| format!("{v:?} is out of range for {precision:?} timestamps"))?;
+            let _ = write!(out, "{ts}");
+        }
+        Kind::Other => return Err(format!("the connector does not write {} columns", t.sql())),
+    }
+    Ok(())
+}
+
+/// Columns and tags of a super table, in table order (the first column is the timestamp).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StableSchema {
+    pub columns: Vec<(String, ColType)>,
+    pub tags: Vec<(String, ColType)>,
+}
+
+impl StableSchema {
+    pub fn column(&self, name: &str) -> Option<&ColType> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    pub fn tag(&self, name: &str) -> Option<&ColType> {
+        self.tags.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(v: FieldValue<'_>, t: ColType) -> Result<String, String> {
+        let mut s = String::new();
+        literal(&v, &t, Precision::Us, &mut s).map(|_| s)
+    }
+
+    #[test]
+    fn natural_types_follow_the_table() {
+        assert_eq!(natural_type(&FieldValue::I16(1)).unwrap().sql(), "SMALLINT");
+        assert_eq!(
+            natural_type(&FieldValue::Str("abc")).unwrap().sql(),
+            "VARCHAR(32)"
+        );
+        assert_eq!(
+            natural_type(&FieldValue::Str(&"x".repeat(100)))
+                .unwrap()
+                .sql(),
+            "VARCHAR(128)"
+        );
+        assert_eq!(
+            natural_type(&FieldValue::Date(1)).unwrap().sql(),
+            "TIMESTAMP"
+        );
+        assert_eq!(
+            natural_type(&FieldValue::Decimal("1.5")).unwrap().kind,
+            Kind::Varchar
+        );
+        assert!(natural_type(&FieldValue::Null).is_none());
+    }
+
+    #[test]
+    fn values_convert_losslessly_or_fail() {
+        assert_eq!(
+            lit(FieldValue::I32(5), ColType::of(Kind::BigInt)).unwrap(),
+            "5"
+        );
+        assert!(lit(FieldValue::I64(300), ColType::of(Kind::TinyInt)).is_err());
+        assert_eq!(
+            lit(FieldValue::I32(7), ColType::of(Kind::Double)).unwrap(),
+            "7.0"
+        );
+        assert!(lit(FieldValue::F64(0.1), ColType::of(Kind::Float)).is_err());
+        assert_eq!(
+            lit(FieldValue::F64(0.5), ColType::of(Kind::Float)).unwrap(),
+            "0.5"
+        );
+        assert!(lit(FieldValue::Str("x"), ColType::of(Kind::Int)).is_err());
+        assert!(lit(
+            FieldValue::Str("toolong"),
+            ColType {
+                kind: Kind::Varchar,
+                width: 3
+            }
+        )
+        .is_err());
+        assert_eq!(
+            lit(
+                FieldValue::TimestampMs(1_700_000_000_123),
+                ColType::of(Kind::Timestamp)
+            )
+            .unwrap(),
+            "1700000000123000"
+        );
+        assert_eq!(
+            lit(FieldValue::Date(1), ColType::of(Kind::Timestamp)).unwrap(),
+            "86400000000"
+        );
+        assert_eq!(
+            lit(
+                FieldValue::Bytes(&[1, 0xab]),
+                ColType {
+                    kind: Kind::Varbinary,
+                    width: 8
+                }
+            )
+            .unwrap(),
+            "'\\x01AB'"
+        );
+        assert_eq!(
+            lit(FieldValue::Null, ColType::of(Kind::Int)).unwrap(),
+            "NULL"
+        );
+        assert!(lit(FieldValue::F64(f64::NAN), ColType::of(Kind::Double)).is_err());
+    }
+
+    #[test]
+    fn describe_types_parse() {
+        assert_eq!(
+            ColType::from_describe("VARCHAR", 64),
+            ColType {
+                kind: Kind::Varchar,
+                width: 64
+            }
+        );
+        assert_eq!(ColType::from_describe("BINARY", 20).kind, Kind::Varchar);
+        assert_eq!(ColType::from_describe("INT", 4).width, 0);
+        assert_eq!(ColType::from_describe("JSON", 4095).kind, Kind::Other);
+    }
+}
