@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tdconnect.harness.ConnectRest;
 import io.tdconnect.harness.TDengineTarget;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,12 +15,7 @@ class SinkStructuredIT {
   private static final TestCluster.Worker WORKER = TestCluster.Worker.LATEST_DISTRIBUTED;
 
   private static Map<String, Object> config(TDengineTarget td, String topic, String db, boolean schemas) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
-    c.put("tasks.max", "1");
-    c.put("topics", topic);
-    c.putAll(td.connectorKeys());
-    c.put("connection.database", db);
+    Map<String, Object> c = TestCluster.sinkConfig(td, topic, db);
     c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     c.put("value.converter.schemas.enable", String.valueOf(schemas));
     return c;

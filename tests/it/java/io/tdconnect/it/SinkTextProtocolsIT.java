@@ -21,12 +21,7 @@ class SinkTextProtocolsIT {
   private static final TestCluster.Worker WORKER = TestCluster.Worker.LATEST_STANDALONE;
 
   private static Map<String, Object> baseConfig(TDengineTarget td, String topic, String database, String protocol) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
-    c.put("tasks.max", "1");
-    c.put("topics", topic);
-    c.putAll(td.connectorKeys());
-    c.put("connection.database", database);
+    Map<String, Object> c = TestCluster.sinkConfig(td, topic, database);
     c.put("db.schemaless", protocol);
     return c;
   }

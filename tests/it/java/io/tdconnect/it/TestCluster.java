@@ -139,6 +139,18 @@ final class TestCluster {
     }
   }
 
+  /** A one-task sink config for the topic and database on the given server. */
+  static java.util.Map<String, Object> sinkConfig(
+      io.tdconnect.harness.TDengineTarget td, String topic, String database) {
+    java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
+    c.put("tasks.max", "1");
+    c.put("topics", topic);
+    c.putAll(td.connectorKeys());
+    c.put("connection.database", database);
+    return c;
+  }
+
   /** Reads up to {@code n} values of a topic from the beginning, waiting at most {@code timeoutMs}. */
   static List<String> consume(String topic, int n, long timeoutMs) throws Exception {
     Properties p = new Properties();
