@@ -28,11 +28,6 @@ pub struct Line {
     pub text: String,
 }
 
-/// Somewhere a schemaless call can go (a TDengine connection, or a fake in tests).
-pub trait LinePut {
-    fn put(&self, lines: &[Line]) -> TdResult<()>;
-}
-
 /// A unit of a write that belongs to one record (a line, a prepared row).
 pub trait HasRecord {
     fn record(&self) -> usize;
@@ -303,7 +298,7 @@ struct SchemalessTarget<'a> {
     precision: Precision,
 }
 
-impl LinePut for SchemalessTarget<'_> {
+impl SchemalessTarget<'_> {
     fn put(&self, lines: &[Line]) -> TdResult<()> {
         let data = SmlDataBuilder::default()
             .protocol(match self.protocol {
@@ -338,7 +333,7 @@ mod tests {
         calls: RefCell<usize>,
     }
 
-    impl LinePut for Fake {
+    impl Fake {
         fn put(&self, lines: &[Line]) -> TdResult<()> {
             *self.calls.borrow_mut() += 1;
             if lines.iter().any(|l| l.text.contains("BAD")) {
@@ -403,14 +398,10 @@ mod tests {
 
     #[test]
     fn other_errors_are_not_narrowed() {
-        struct Down;
-        impl LinePut for Down {
-            fn put(&self, _: &[Line]) -> TdResult<()> {
-                Err(TdError::Retriable("connection refused".into()))
-            }
-        }
+        let down =
+            |_: &[Line]| -> TdResult<()> { Err(TdError::Retriable("connection refused".into())) };
         assert!(matches!(
-            write_narrowing(&|l: &[Line]| Down.put(l), &lines(&["a", "b"])),
+            write_narrowing(&down, &lines(&["a", "b"])),
             Err(TdError::Retriable(_))
         ));
     }

@@ -37,7 +37,8 @@ impl crate::sink::HasRecord for Prepared {
 pub struct StructuredWriter {
     mapping: MappingConfig,
     precision: Precision,
-    schemas: HashMap<(String, String), StableSchema>,
+    /// Super table schemas by database, then super table name.
+    schemas: HashMap<String, HashMap<String, StableSchema>>,
 }
 
 impl StructuredWriter {
@@ -56,8 +57,7 @@ impl StructuredWriter {
     /// Prepares one row, adapting the super table first when allowed.
     pub fn prepare(&mut self, taos: &Taos, db: &str, row: &Row<'_>) -> TdResult<Prepared> {
         let index = row.record;
-        let key = (db.to_owned(), row.stable.clone());
-        if !self.schemas.contains_key(&key) {
+        if self.cached(db, &row.stable).is_none() {
             let schema = match describe(taos, db, &row.stable)? {
                 Some(s) => s,
                 None if self.mapping.auto_create => {
@@ -78,12 +78,12 @@ impl StructuredWriter {
                     ))
                 }
             };
-            self.schemas.insert(key.clone(), schema);
+            self.cache(db, &row.stable, schema);
         }
-        let changes = {
-            let schema = &self.schemas[&key];
-            plan_evolution(schema, row)
-        };
+        let changes = self
+            .cached(db, &row.stable)
+            .map(|schema| plan_evolution(schema, row))
+            .unwrap_or_default();
         if !changes.is_empty() {
             if !self.mapping.auto_evolve {
                 return Err(TdError::data(
@@ -104,10 +104,23 @@ impl StructuredWriter {
             }
             let schema = describe(taos, db, &row.stable)?
                 .ok_or_else(|| TdError::fatal(format!("super table {} vanished", row.stable)))?;
-            self.schemas.insert(key.clone(), schema);
+            self.cache(db, &row.stable, schema);
         }
-        render_row(db, row, &self.schemas[&key], self.precision)
-            .map_err(|m| TdError::data(index, m))
+        let schema = self
+            .cached(db, &row.stable)
+            .ok_or_else(|| TdError::fatal("schema cache lost an entry"))?;
+        render_row(db, row, schema, self.precision).map_err(|m| TdError::data(index, m))
+    }
+
+    fn cached(&self, db: &str, stable: &str) -> Option<&StableSchema> {
+        self.schemas.get(db)?.get(stable)
+    }
+
+    fn cache(&mut self, db: &str, stable: &str, schema: StableSchema) {
+        self.schemas
+            .entry(db.to_owned())
+            .or_default()
+            .insert(stable.to_owned(), schema);
     }
 
     /// Forgets cached schemas (after a write failed because of a schema change).

@@ -18,15 +18,6 @@ public final class ConfigErrors {
     throw new IllegalArgumentException("no config value named " + name);
   }
 
-  public static boolean hasErrors(Config config, String... names) {
-    for (String name : names) {
-      if (!field(config, name).errorMessages().isEmpty()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Loads the native library so an unsupported platform shows up while validating,
    * as an error on connection.url rather than as a failed task later.

@@ -37,6 +37,8 @@ public class TDengineSinkTask extends SinkTask {
   private final Map<TopicPartition, OffsetAndMetadata> acknowledged = new HashMap<>();
   /** Dead letter queue of the worker, or null (none configured, or a pre-2.6 worker). */
   private ErrantRecordReporter reporter;
+  /** behavior.on.null.values=fail, read once. */
+  private boolean failOnNullValues;
   /** Transient failures since the last successful write. */
   private int consecutiveRetries;
   private long handle;
@@ -49,6 +51,7 @@ public class TDengineSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new TDengineSinkConfig(props);
+    failOnNullValues = config.failOnNullValues();
     reporter = errantRecordReporter();
     metrics.register(props.get("name"));
     NativeLibrary.load();
@@ -71,7 +74,7 @@ public class TDengineSinkTask extends SinkTask {
     metrics.received(records.size());
     List<SinkRecord> pending = new ArrayList<>(records.size());
     for (SinkRecord r : records) {
-      if (r.value() == null && config.failOnNullValues()) {
+      if (r.value() == null && failOnNullValues) {
         reportOrFail(r, new DataException("null value (tombstone) and behavior.on.null.values=fail"));
       } else {
         pending.add(r);
