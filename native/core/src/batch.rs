@@ -1,14 +1,13 @@
-//! Decoder for the batch buffer the Java shim fills (format version 3).
+//! Decoder for the batch buffer the Java shim fills (format version 4).
 //!
 //! ```text
 //! header (little-endian):
 //!   u32 magic  = 0x42434454 ("TDCB")
-//!   u16 format = 3
+//!   u16 format = 4
 //!   u16 flags  = 0 (reserved)
 //!   u32 count  = number of records
-//!   u16 topics = number of distinct topics in the batch
-//!   per topic:  u16 length, UTF-8 name
-//! per record:
+//!   u32 topic table offset (from the start of the buffer)
+//! per record (from byte 16 up to the topic table):
 //!   u16 topic     = index into the topic table
 //!   i32 partition
 //!   i64 timestamp = Kafka record timestamp in ms, i64::MIN when absent
@@ -16,14 +15,19 @@
 //!   u8  kind      = 0 null value | 1 UTF-8 text | 2 structured (see structured::value)
 //!   u32 length    = payload bytes (0 for null)
 //!   [length]      payload
+//! topic table (ends the buffer):
+//!   u16 topics = number of distinct topics
+//!   per topic:  u16 length, UTF-8 name
 //! ```
+//! The topic table comes last so the shim can append records across
+//! `put()` calls and learn new topics as they come.
 //! Records borrow from the buffer: decoding copies nothing.
 
 use crate::error::{TdError, TdResult};
 
 pub const MAGIC: u32 = 0x4243_4454;
-pub const FORMAT: u16 = 3;
-pub const HEADER_LEN: usize = 14;
+pub const FORMAT: u16 = 4;
+pub const HEADER_LEN: usize = 16;
 /// Smallest encoded record: topic, partition, timestamp, key length, kind, length.
 const MIN_RECORD_LEN: usize = 23;
 
@@ -84,15 +88,18 @@ pub fn decode(buf: &[u8]) -> TdResult<Batch<'_>> {
             buf.len()
         )));
     }
-    let topic_count = r.u16()? as usize;
-    let mut topics = Vec::with_capacity(topic_count);
-    for _ in 0..topic_count {
-        let len = r.u16()? as usize;
-        topics.push(
-            std::str::from_utf8(r.take(len)?)
-                .map_err(|_| TdError::fatal("batch buffer: topic name is not UTF-8"))?,
-        );
+    let table_at = r.u32()? as usize;
+    if table_at < HEADER_LEN || table_at > buf.len() {
+        return Err(TdError::fatal(format!(
+            "batch buffer: topic table at {table_at} outside {} bytes",
+            buf.len()
+        )));
     }
+    let topics = decode_topics(&buf[table_at..])?;
+    let mut r = Reader {
+        buf: &buf[..table_at],
+        pos: HEADER_LEN,
+    };
     let mut records = Vec::with_capacity(count);
     for index in 0..count {
         let topic = r.u16()?;
@@ -129,13 +136,33 @@ pub fn decode(buf: &[u8]) -> TdResult<Batch<'_>> {
             value,
         });
     }
-    if r.pos != buf.len() {
+    if r.pos != table_at {
         return Err(TdError::fatal(format!(
-            "batch buffer: {} trailing bytes",
-            buf.len() - r.pos
+            "batch buffer: {} bytes between the records and the topic table",
+            table_at - r.pos
         )));
     }
     Ok(Batch { topics, records })
+}
+
+fn decode_topics(table: &[u8]) -> TdResult<Vec<&str>> {
+    let mut r = Reader { buf: table, pos: 0 };
+    let count = r.u16()? as usize;
+    let mut topics = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = r.u16()? as usize;
+        topics.push(
+            std::str::from_utf8(r.take(len)?)
+                .map_err(|_| TdError::fatal("batch buffer: topic name is not UTF-8"))?,
+        );
+    }
+    if r.pos != table.len() {
+        return Err(TdError::fatal(format!(
+            "batch buffer: {} trailing bytes",
+            table.len() - r.pos
+        )));
+    }
+    Ok(topics)
 }
 
 struct Reader<'a> {
@@ -184,11 +211,7 @@ pub fn encode(batch: &Batch<'_>) -> Vec<u8> {
     out.extend_from_slice(&FORMAT.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&(batch.records.len() as u32).to_le_bytes());
-    out.extend_from_slice(&(batch.topics.len() as u16).to_le_bytes());
-    for t in &batch.topics {
-        out.extend_from_slice(&(t.len() as u16).to_le_bytes());
-        out.extend_from_slice(t.as_bytes());
-    }
+    out.extend_from_slice(&0u32.to_le_bytes()); // topic table offset, set below
     for record in &batch.records {
         out.extend_from_slice(&record.topic.to_le_bytes());
         out.extend_from_slice(&record.partition.to_le_bytes());
@@ -216,6 +239,13 @@ pub fn encode(batch: &Batch<'_>) -> Vec<u8> {
                 out.extend_from_slice(b);
             }
         }
+    }
+    let table_at = out.len() as u32;
+    out[12..16].copy_from_slice(&table_at.to_le_bytes());
+    out.extend_from_slice(&(batch.topics.len() as u16).to_le_bytes());
+    for t in &batch.topics {
+        out.extend_from_slice(&(t.len() as u16).to_le_bytes());
+        out.extend_from_slice(t.as_bytes());
     }
     out
 }
@@ -268,9 +298,8 @@ pub(crate) mod tests {
             decode(&buf[..buf.len() - 1]),
             Err(TdError::Fatal { .. })
         ));
-        let topic_at = HEADER_LEN + 2 + "metrics".len();
-        assert_eq!(&buf[topic_at..topic_at + 2], &[0, 0]);
-        buf[topic_at] = 9;
+        assert_eq!(&buf[HEADER_LEN..HEADER_LEN + 2], &[0, 0]);
+        buf[HEADER_LEN] = 9;
         assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
         buf[0] ^= 1;
         assert!(matches!(decode(&buf), Err(TdError::Fatal { .. })));
@@ -286,7 +315,7 @@ pub(crate) mod tests {
     #[test]
     fn invalid_utf8_marks_only_that_record() {
         let mut buf = encode(&batch(&[Value::Text("ok"), Value::Text("xx")]));
-        let last = buf.len() - 1;
+        let last = buf.len() - (2 + 2 + "metrics".len()) - 1;
         buf[last] = 0xff;
         let decoded = decode(&buf).unwrap();
         assert_eq!(decoded.records[0].value, Value::Text("ok"));

@@ -79,7 +79,7 @@ fn default_batch_size() -> usize {
 impl SinkConfig {
     pub fn from_json(json: &str) -> TdResult<Self> {
         let cfg: SinkConfig = serde_json::from_str(json)
-            .map_err(|e| TdError::fatal(format!("sink configuration from the shim: {e}")))?;
+            .map_err(|e| TdError::fatal(format!("sink configuration: {}", without_position(&e))))?;
         match (&cfg.database, &cfg.database_prefix) {
             (Some(db), _) => check_database_name(db)?,
             (None, Some(_)) => {}
@@ -129,6 +129,16 @@ pub fn check_database_name(name: &str) -> TdResult<()> {
         Err(TdError::fatal(format!(
             "database name '{name}' must be 1-64 letters, digits or '_'"
         )))
+    }
+}
+
+/// A serde error's text without the " at line 1 column 312" of the JSON the
+/// shim generated (meaningless to a user).
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((message, _)) if e.line() > 0 => message.to_owned(),
+        _ => text,
     }
 }
 

@@ -78,6 +78,16 @@ impl SinkWriter {
 
     /// Writes a batch; returns the rows (lines) acknowledged.
     pub fn write(&mut self, buf: &[u8]) -> TdResult<usize> {
+        let result = self.write_batch(buf);
+        if matches!(result, Err(TdError::Retriable(_))) {
+            // The connection may be dead (server restarted, network cut):
+            // reconnect on the next attempt rather than reuse it.
+            self.connections.clear();
+        }
+        result
+    }
+
+    fn write_batch(&mut self, buf: &[u8]) -> TdResult<usize> {
         let batch = batch::decode(buf)?;
         let mut databases = Vec::with_capacity(batch.topics.len());
         for topic in &batch.topics {

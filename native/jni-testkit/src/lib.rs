@@ -5,12 +5,14 @@
 #[path = "../../jni/src/boundary.rs"]
 mod boundary;
 
-use boundary::{install_panic_hook, BoundaryResult, ThrowConnectException};
-use jni::objects::{JClass, JString};
+use boundary::{direct_bytes, install_panic_hook, BoundaryResult, ThrowConnectException};
+use jni::objects::{JByteBuffer, JClass, JString};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 use taos::sync::Queryable;
+use tdconnect_core::batch::{self, Value};
 use tdconnect_core::config::ConnectionConfig;
+use tdconnect_core::structured::value::decode_fields;
 use tdconnect_core::{connection, TdError};
 
 /// Panics inside an entry point, to prove the JVM survives it.
@@ -44,6 +46,30 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_failWith<'l>(
             _ => TdError::fatal(message),
         }
         .into())
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Decodes a batch as `sinkWrite` does before writing (frame, then the
+/// fields of structured records) and returns the number of records: the
+/// native half of the encode + JNI + decode microbenchmark.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_decodeBatch<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    buffer: JByteBuffer<'l>,
+    length: jint,
+) -> jint {
+    env.with_env(|env| -> BoundaryResult<jint> {
+        let decoded = batch::decode(direct_bytes(env, &buffer, length)?)?;
+        let mut fields = 0;
+        for (i, record) in decoded.records.iter().enumerate() {
+            if let Value::Structured(payload) = record.value {
+                fields += decode_fields(i, payload)?.len();
+            }
+        }
+        std::hint::black_box(fields);
+        Ok(jint::try_from(decoded.records.len()).unwrap_or(jint::MAX))
     })
     .resolve::<ThrowConnectException>()
 }

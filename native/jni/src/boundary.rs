@@ -20,7 +20,7 @@ use std::fmt;
 use std::sync::Once;
 
 use jni::errors::ErrorPolicy;
-use jni::objects::{JThrowable, JValue};
+use jni::objects::{JByteBuffer, JThrowable, JValue};
 use jni::{jni_sig, jni_str, Env};
 use tdconnect_core::TdError;
 
@@ -55,6 +55,30 @@ impl fmt::Display for BoundaryError {
 impl std::error::Error for BoundaryError {}
 
 pub type BoundaryResult<T> = Result<T, BoundaryError>;
+
+/// The first `length` bytes of a direct buffer, checked against its capacity.
+///
+/// The slice may only be used during the native call the buffer was passed
+/// to: the JVM keeps an argument's buffer alive until the call returns.
+pub fn direct_bytes<'b>(
+    env: &Env<'_>,
+    buffer: &JByteBuffer<'_>,
+    length: i32,
+) -> BoundaryResult<&'b [u8]> {
+    let addr = env.get_direct_buffer_address(buffer)?;
+    let capacity = env.get_direct_buffer_capacity(buffer)?;
+    let length = usize::try_from(length)
+        .ok()
+        .filter(|l| *l <= capacity && !addr.is_null())
+        .ok_or_else(|| {
+            TdError::fatal(format!(
+                "batch length {length} outside direct buffer of {capacity} bytes"
+            ))
+        })?;
+    // SAFETY: the address is non-null, `length` is within the buffer's
+    // capacity, and the caller uses the slice only during the native call.
+    Ok(unsafe { std::slice::from_raw_parts(addr as *const u8, length) })
+}
 
 /// The error policy every entry point resolves with.
 #[derive(Debug, Default)]

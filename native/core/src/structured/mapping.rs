@@ -1,9 +1,10 @@
 //! From a structured record to a row: super table and subtable names
 //! (templates), tags, timestamp and columns.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use super::schema::ms_to_precision;
+use super::timestamp_text::{parse_text, TextFormat};
 use super::value::{Field, FieldValue};
 use crate::config::Precision;
 use crate::error::{TdError, TdResult};
@@ -37,6 +38,9 @@ pub struct MappingConfig {
     pub timestamp_field: Option<String>,
     #[serde(default = "auto_unit")]
     pub timestamp_unit: TimestampUnit,
+    /// Pattern of text timestamps; None: ISO-8601.
+    #[serde(default, deserialize_with = "text_format")]
+    pub timestamp_format: Option<TextFormat>,
     /// Fields written as columns: all when empty.
     #[serde(default)]
     pub include: Vec<String>,
@@ -57,6 +61,15 @@ fn auto_unit() -> TimestampUnit {
 fn yes() -> bool {
     true
 }
+fn text_format<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TextFormat>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(p) if p.is_empty() => Ok(None),
+        Some(p) => TextFormat::compile(&p)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
 
 impl Default for MappingConfig {
     fn default() -> Self {
@@ -66,6 +79,7 @@ impl Default for MappingConfig {
             tags: Vec::new(),
             timestamp_field: None,
             timestamp_unit: TimestampUnit::Auto,
+            timestamp_format: None,
             include: Vec::new(),
             exclude: Vec::new(),
             auto_create: true,
@@ -110,7 +124,7 @@ pub fn map_record<'a>(
             None | Some(FieldValue::Null) => {
                 return Err(err(format!("timestamp field '{name}' is missing or null")))
             }
-            Some(v) => field_timestamp(v, cfg.timestamp_unit, precision)
+            Some(v) => field_timestamp(v, cfg, precision)
                 .map_err(|m| err(format!("timestamp field '{name}': {m}")))?,
         },
         None => {
@@ -189,11 +203,29 @@ fn default_subtable(stable: &str, tags: &[Field<'_>]) -> String {
 
 fn field_timestamp(
     v: FieldValue<'_>,
-    unit: TimestampUnit,
+    cfg: &MappingConfig,
     precision: Precision,
 ) -> Result<i64, String> {
     let out_of_range = || format!("{v:?} is out of range");
     match v {
+        FieldValue::Str(text) if cfg.timestamp_format.is_none() && is_integer(text) => {
+            let n = text.trim().parse::<i64>().map_err(|_| out_of_range())?;
+            field_timestamp(FieldValue::I64(n), cfg, precision)
+        }
+        FieldValue::Str(text) => {
+            let ns = parse_text(text, cfg.timestamp_format.as_ref())?;
+            let per: i128 = match precision {
+                Precision::Ms => 1_000_000,
+                Precision::Us => 1_000,
+                Precision::Ns => 1,
+            };
+            if ns % per != 0 {
+                return Err(format!(
+                    "'{text}' has more precision than the database's {precision:?}"
+                ));
+            }
+            i64::try_from(ns / per).map_err(|_| out_of_range())
+        }
         FieldValue::TimestampMs(ms) => ms_to_precision(ms, precision).ok_or_else(out_of_range),
         FieldValue::Date(days) => {
             ms_to_precision(i64::from(days) * 86_400_000, precision).ok_or_else(out_of_range)
@@ -204,7 +236,7 @@ fn field_timestamp(
                 FieldValue::I64(x) => x,
                 _ => 0,
             };
-            let unit = match unit {
+            let unit = match cfg.timestamp_unit {
                 TimestampUnit::Auto => match n.unsigned_abs() {
                     0..=99_999_999_999 => TimestampUnit::S,
                     100_000_000_000..=99_999_999_999_999 => TimestampUnit::Ms,
@@ -236,9 +268,14 @@ fn field_timestamp(
             }
         }
         other => Err(format!(
-            "{other:?} is not a timestamp (use a Timestamp, Date or integer field)"
+            "{other:?} is not a timestamp (use a Timestamp, Date, integer or text field)"
         )),
     }
+}
+
+fn is_integer(text: &str) -> bool {
+    let t = text.trim().strip_prefix('-').unwrap_or(text.trim());
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Text of a value for names and hashing.
@@ -411,29 +448,67 @@ mod tests {
 
     #[test]
     fn units_convert_exactly() {
+        let unit = |u| MappingConfig {
+            timestamp_unit: u,
+            ..MappingConfig::default()
+        };
         assert_eq!(
             field_timestamp(
                 FieldValue::I64(1_700_000_000_123),
-                TimestampUnit::Auto,
+                &unit(TimestampUnit::Auto),
                 Precision::Ns
-            )
-            .unwrap(),
-            1_700_000_000_123_000_000
+            ),
+            Ok(1_700_000_000_123_000_000)
         );
         assert_eq!(
             field_timestamp(
                 FieldValue::I64(1_700_000_000_123_000),
-                TimestampUnit::Us,
+                &unit(TimestampUnit::Us),
                 Precision::Ms
-            )
-            .unwrap(),
-            1_700_000_000_123
+            ),
+            Ok(1_700_000_000_123)
         );
         assert!(field_timestamp(
-            FieldValue::Str("2024-01-01"),
-            TimestampUnit::Auto,
+            FieldValue::Bool(true),
+            &unit(TimestampUnit::Auto),
             Precision::Ms
         )
         .is_err());
+    }
+
+    #[test]
+    fn text_timestamps_read_iso_digits_or_the_pattern_exactly() {
+        let iso = MappingConfig::default();
+        assert_eq!(
+            field_timestamp(
+                FieldValue::Str("2023-11-14T22:13:20.123Z"),
+                &iso,
+                Precision::Us
+            ),
+            Ok(1_700_000_000_123_000)
+        );
+        assert_eq!(
+            field_timestamp(FieldValue::Str("1700000000"), &iso, Precision::Ms),
+            Ok(1_700_000_000_000)
+        );
+        let e = field_timestamp(
+            FieldValue::Str("2023-11-14T22:13:20.1234Z"),
+            &iso,
+            Precision::Ms,
+        )
+        .unwrap_err();
+        assert!(e.contains("more precision"), "{e}");
+        let patterned: MappingConfig =
+            serde_json::from_str(r#"{"timestamp_format":"dd.MM.yyyy HH:mm"}"#).unwrap();
+        assert_eq!(
+            field_timestamp(
+                FieldValue::Str("14.11.2023 22:13"),
+                &patterned,
+                Precision::Ms
+            ),
+            Ok(1_699_999_980_000)
+        );
+        let bad = serde_json::from_str::<MappingConfig>(r#"{"timestamp_format":"EEE"}"#);
+        assert!(bad.unwrap_err().to_string().contains("not supported"));
     }
 }

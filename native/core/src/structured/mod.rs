@@ -5,5 +5,6 @@
 pub mod mapping;
 pub mod schema;
 pub mod sql;
+pub mod timestamp_text;
 pub mod value;
 pub mod writer;

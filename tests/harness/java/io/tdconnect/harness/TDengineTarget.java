@@ -10,7 +10,9 @@ import java.util.Optional;
  * ({@code ws://host:6041} or {@code taos://host:6030}), else a server on the
  * default local ports. Credentials: {@code TDENGINE_USER}/{@code
  * TDENGINE_PASSWORD} (root/taosdata). {@code TDENGINE_LIBTAOS}: path of
- * libtaos.so for native connections.
+ * libtaos.so for native connections. {@code TDENGINE_STOP_COMMAND} and
+ * {@code TDENGINE_START_COMMAND}: shell commands that stop and start the
+ * server, for outage tests.
  */
 public final class TDengineTarget {
   public static final String ENV_DSN = "TDENGINE_DSN";
@@ -50,6 +52,39 @@ public final class TDengineTarget {
     return dsn != null && !dsn.isEmpty()
         ? ENV_DSN + "=" + dsn + " does not accept connections"
         : ENV_DSN + " is not set and nothing listens on 127.0.0.1:6041 (taosAdapter) or :6030 (taosd)";
+  }
+
+  /** Whether the server can be stopped and started (TDENGINE_STOP_COMMAND / TDENGINE_START_COMMAND). */
+  public static boolean controllable() {
+    return !env("TDENGINE_STOP_COMMAND", "").isEmpty() && !env("TDENGINE_START_COMMAND", "").isEmpty();
+  }
+
+  /** Stops the server (TDENGINE_STOP_COMMAND). */
+  public void stopServer() throws Exception {
+    shell(env("TDENGINE_STOP_COMMAND", ""));
+  }
+
+  /** Starts the server (TDENGINE_START_COMMAND) and waits until its port answers. */
+  public void startServer() throws Exception {
+    shell(env("TDENGINE_START_COMMAND", ""));
+    URI u = URI.create(url);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!ManagedProcess.portOpen(u.getHost(), u.getPort())) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("TDengine did not come back on " + url);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void shell(String command) throws Exception {
+    if (command.isEmpty()) {
+      throw new IllegalStateException("TDENGINE_STOP_COMMAND / TDENGINE_START_COMMAND not set");
+    }
+    Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("'" + command + "' exited with " + p.exitValue());
+    }
   }
 
   /** The URL for connector configs ({@code connection.url}). */

@@ -73,6 +73,28 @@ class ConfigValidateIT {
 
   @Test
   @SuppressWarnings("unchecked")
+  void anUnsupportedTimestampPatternIsReportedOnItsField() throws Exception {
+    ConnectRest rest = TestCluster.worker(TestCluster.Worker.LATEST_DISTRIBUTED).rest();
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
+    config.put("name", "validate-me");
+    config.put("topics", "metrics");
+    config.put("connection.url", "ws://127.0.0.1:6041/metrics");
+    config.put("timestamp.format", "EEE, dd MMM yyyy");
+    ConnectRest.Response r =
+        rest.put("/connector-plugins/TDengineSinkConnector/config/validate", config);
+    assertEquals(200, r.status, r.toString());
+    assertEquals(1L, r.object().get("error_count"), r.body);
+    Map<String, Object> format =
+        (Map<String, Object>) byName(r.object()).get("timestamp.format").get("value");
+    List<Object> errors = (List<Object>) format.get("errors");
+    assertEquals(1, errors.size(), r.body);
+    assertTrue(errors.get(0).toString().contains("pattern letters EEE are not supported"), r.body);
+    assertFalse(errors.get(0).toString().contains("at line"), r.body);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void sourceValidationRequiresTopicPrefix() throws Exception {
     ConnectRest rest = TestCluster.worker(TestCluster.Worker.LATEST_DISTRIBUTED).rest();
     Map<String, Object> config = new LinkedHashMap<>();

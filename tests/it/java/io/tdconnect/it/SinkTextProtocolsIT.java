@@ -134,7 +134,10 @@ class SinkTextProtocolsIT {
     String trace = rest.awaitTaskFailure("sink-nodlq", 60_000);
     assertTrue(trace.contains("record topic=poison-nodlq partition=0 offset=100"), trace);
     assertTrue(trace.contains("schemaless write"), trace);
-    assertEquals(100, TDengine.count(td, "select count(*) from it_nodlq.poison"), "records before the bad one landed");
+    // Every record before the bad one landed. Records after it may have too:
+    // TDengine applies the valid lines of a schemaless call it rejects, and a
+    // replay after the fix rewrites the same rows.
+    assertEquals(100, TDengine.count(td, "select count(*) from it_nodlq.poison where v < 100"), "records before the bad one landed");
     assertEquals(204, rest.delete("/connectors/sink-nodlq").status);
     TDengine.dropDatabase(td, "it_nodlq");
     System.out.println("TDengine-backed: bad record without DLQ failed the task: " + trace.split("\n")[0]);

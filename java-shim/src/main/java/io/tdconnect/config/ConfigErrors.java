@@ -22,12 +22,27 @@ public final class ConfigErrors {
    * Loads the native library so an unsupported platform shows up while validating,
    * as an error on connection.url rather than as a failed task later.
    */
-  public static void checkNativeLibrary(Config config) {
+  public static boolean checkNativeLibrary(Config config) {
     try {
       NativeLibrary.load();
+      return true;
     } catch (ConnectException e) {
       field(config, ConnectionConfigs.URL_CONFIG).addErrorMessage(e.getMessage());
+      return false;
     }
+  }
+
+  /** Attaches a problem to the field its message names (the longest name found), else to {@code fallback}. */
+  public static void attach(Config config, String message, String fallback) {
+    ConfigValue target = field(config, fallback);
+    int longest = 0;
+    for (ConfigValue v : config.configValues()) {
+      if (v.name().length() > longest && message.contains(v.name())) {
+        target = v;
+        longest = v.name().length();
+      }
+    }
+    target.addErrorMessage(message);
   }
 
   public static boolean hasAnyErrors(Config config) {

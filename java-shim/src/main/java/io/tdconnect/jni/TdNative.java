@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 3;
+  public static final int ABI_VERSION = 4;
 
   private TdNative() {}
 
@@ -22,6 +22,9 @@ public final class TdNative {
   /** Opens a sink writer from its JSON configuration; returns the handle. */
   public static native long sinkOpen(String configJson);
 
+  /** Checks a sink configuration without connecting: null when usable, else the problem. */
+  public static native String sinkCheckConfig(String configJson);
+
   /**
    * Writes one batch: the first {@code length} bytes of a direct buffer in the
    * format described in the design notes. Returns rows TDengine acknowledged.
@@ -29,9 +32,6 @@ public final class TdNative {
    * acknowledged and record i was refused; records after i may need resending.
    */
   public static native int sinkWrite(long handle, ByteBuffer batch, int length);
-
-  /** Makes all rows written so far durable. */
-  public static native void sinkFlush(long handle);
 
   /** Releases the writer; idempotent. */
   public static native void sinkClose(long handle);

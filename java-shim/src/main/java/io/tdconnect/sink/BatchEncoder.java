@@ -4,77 +4,59 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Encodes a {@code put()} batch into a reusable direct buffer in the batch
- * format (v3) the native library decodes; see the design notes.
- *
- * <p>Encoding stops at the first record that cannot be encoded (an
- * unsupported value type): {@link #encodedCount()} records are in the
- * buffer and {@link #failure()} says what is wrong with the next one.
+ * Appends records to a reusable direct buffer in the batch format (v4) the
+ * native library decodes; see the design notes. Records accumulate across
+ * {@code put()} calls; {@link #finish()} closes the frame for one native call
+ * and leaves the buffer open for more records.
  */
 final class BatchEncoder {
   static final int MAGIC = 0x42434454; // "TDCB" read little-endian
-  static final short FORMAT = 3;
+  static final short FORMAT = 4;
   static final byte KIND_NULL = 0;
   static final byte KIND_TEXT = 1;
   static final byte KIND_STRUCTURED = 2;
   static final int COUNT_POSITION = 8;
+  static final int TOPIC_TABLE_POSITION = 12;
+  static final int HEADER_LENGTH = 16;
   private static final int NULL_KEY = -1;
 
   private ByteBuffer buffer = allocate(1 << 16);
   private final Map<String, Integer> topics = new LinkedHashMap<>();
   private final ByteSink structured = new ByteSink();
-  private int encoded;
-  private DataException failure;
+  private int count;
 
-  /** Encodes records from the start of the batch; the buffer is valid until the next call. */
-  ByteBuffer encode(List<SinkRecord> batch) {
+  BatchEncoder() {
+    reset();
+  }
+
+  /** Forgets all records. */
+  void reset() {
     topics.clear();
-    for (SinkRecord record : batch) {
-      if (!topics.containsKey(record.topic())) {
-        topics.put(record.topic(), topics.size());
-      }
-    }
+    count = 0;
     buffer.clear();
-    buffer.putInt(MAGIC).putShort(FORMAT).putShort((short) 0).putInt(0);
-    buffer.putShort((short) topics.size());
-    for (String topic : topics.keySet()) {
-      byte[] name = topic.getBytes(StandardCharsets.UTF_8);
-      ensureRoom(2 + name.length);
-      buffer.putShort((short) name.length).put(name);
-    }
-    encoded = 0;
-    failure = null;
-    for (SinkRecord record : batch) {
-      try {
-        append(record);
-      } catch (DataException | IllegalArgumentException e) {
-        failure = e instanceof DataException ? (DataException) e : new DataException(e.getMessage(), e);
-        break;
-      }
-      encoded++;
-    }
-    buffer.putInt(COUNT_POSITION, encoded);
-    buffer.flip();
-    return buffer;
+    buffer.putInt(MAGIC).putShort(FORMAT).putShort((short) 0).putInt(0).putInt(0);
   }
 
-  /** How many records (from the start) the last buffer holds. */
-  int encodedCount() {
-    return encoded;
+  /** Records appended since the last reset. */
+  int count() {
+    return count;
   }
 
-  /** Why record {@link #encodedCount()} could not be encoded, or null. */
-  DataException failure() {
-    return failure;
+  /** Bytes the appended records take. */
+  int byteSize() {
+    return buffer.position();
   }
 
-  private void append(SinkRecord record) {
+  /**
+   * Appends one record, or throws a {@link DataException} naming what is
+   * wrong with its value; nothing is appended then.
+   */
+  void append(SinkRecord record) {
     Object value = record.value();
     byte kind;
     byte[] text = null;
@@ -89,7 +71,11 @@ final class BatchEncoder {
       text = (byte[]) value;
     } else if (StructuredValueEncoder.isStructured(value)) {
       kind = KIND_STRUCTURED;
-      StructuredValueEncoder.encode(value, structured);
+      try {
+        StructuredValueEncoder.encode(value, structured);
+      } catch (IllegalArgumentException e) {
+        throw new DataException(e.getMessage(), e);
+      }
       payload = structured.contents();
     } else {
       throw new DataException(
@@ -98,11 +84,16 @@ final class BatchEncoder {
               + " is not supported: use String/byte[] text protocols (db.schemaless) or"
               + " Struct/Map values (JsonConverter, Avro, Protobuf, JSON Schema)");
     }
+    Integer topic = topics.get(record.topic());
+    if (topic == null) {
+      topic = topics.size();
+      topics.put(record.topic(), topic);
+    }
     Object key = record.key();
     byte[] keyBytes = key == null ? null : String.valueOf(key).getBytes(StandardCharsets.UTF_8);
     int payloadLength = text != null ? text.length : payload != null ? payload.remaining() : 0;
     ensureRoom(2 + 4 + 8 + 4 + (keyBytes == null ? 0 : keyBytes.length) + 1 + 4 + payloadLength);
-    buffer.putShort(topics.get(record.topic()).shortValue());
+    buffer.putShort(topic.shortValue());
     buffer.putInt(record.kafkaPartition() == null ? -1 : record.kafkaPartition());
     buffer.putLong(record.timestamp() == null ? Long.MIN_VALUE : record.timestamp());
     if (keyBytes == null) {
@@ -116,6 +107,31 @@ final class BatchEncoder {
     } else if (payload != null) {
       buffer.put(payload);
     }
+    count++;
+  }
+
+  /**
+   * The frame of all appended records, for one native call; valid until the
+   * next append or reset. The buffer stays open for more records.
+   */
+  ByteBuffer finish() {
+    int recordsEnd = buffer.position();
+    int tableLength = 2;
+    for (String topic : topics.keySet()) {
+      tableLength += 2 + topic.getBytes(StandardCharsets.UTF_8).length;
+    }
+    ensureRoom(tableLength);
+    buffer.putShort((short) topics.size());
+    for (String topic : topics.keySet()) {
+      byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+      buffer.putShort((short) name.length).put(name);
+    }
+    buffer.putInt(COUNT_POSITION, count);
+    buffer.putInt(TOPIC_TABLE_POSITION, recordsEnd);
+    ByteBuffer frame = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    frame.flip();
+    buffer.position(recordsEnd); // the next append overwrites the table
+    return frame;
   }
 
   private void ensureRoom(int bytes) {

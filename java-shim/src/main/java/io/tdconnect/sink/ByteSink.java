@@ -76,8 +76,18 @@ final class ByteSink {
     buf.put(bytes);
   }
 
+  /** u32 length + UTF-8 (string values). */
+  void lengthPrefixed(String s) {
+    if (!putAscii(s, 4)) {
+      lengthPrefixed(s.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   /** u16 length + UTF-8 (field names). */
   void shortString(String s) {
+    if (s.length() <= 0xFFFF && putAscii(s, 2)) {
+      return;
+    }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     if (b.length > 0xFFFF) {
       throw new IllegalArgumentException("name longer than 65535 bytes");
@@ -85,5 +95,31 @@ final class ByteSink {
     i16(b.length);
     room(b.length);
     buf.put(b);
+  }
+
+  /**
+   * Writes an all-ASCII string (its UTF-8 is its chars) with a length prefix
+   * of {@code lengthBytes}, without allocating; false, writing nothing, for
+   * any other string.
+   */
+  private boolean putAscii(String s, int lengthBytes) {
+    int n = s.length();
+    room(lengthBytes + n);
+    byte[] array = buf.array();
+    int at = buf.arrayOffset() + buf.position() + lengthBytes;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return false;
+      }
+      array[at + i] = (byte) c;
+    }
+    if (lengthBytes == 2) {
+      buf.putShort((short) n);
+    } else {
+      buf.putInt(n);
+    }
+    buf.position(buf.position() + n);
+    return true;
   }
 }

@@ -56,7 +56,7 @@ final class StructuredValueEncoder {
   private static int struct(String prefix, Struct struct, ByteSink out) {
     int count = 0;
     for (Field field : struct.schema().fields()) {
-      String name = prefix + field.name();
+      String name = prefix.isEmpty() ? field.name() : prefix + field.name();
       Object v = struct.get(field);
       Schema s = field.schema();
       if (s.type() == Schema.Type.STRUCT && v != null) {
@@ -118,7 +118,8 @@ final class StructuredValueEncoder {
   private static int map(String prefix, Map<?, ?> map, ByteSink out) {
     int count = 0;
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      String name = prefix + e.getKey();
+      Object key = e.getKey();
+      String name = prefix.isEmpty() && key instanceof String ? (String) key : prefix + key;
       Object v = e.getValue();
       if (v instanceof Map) {
         count += map(name + "_", (Map<?, ?>) v, out);
@@ -160,7 +161,7 @@ final class StructuredValueEncoder {
       out.f64((Double) v);
     } else if (v instanceof String) {
       out.u8(STRING);
-      out.lengthPrefixed(((String) v).getBytes(StandardCharsets.UTF_8));
+      out.lengthPrefixed((String) v);
     } else if (v instanceof byte[]) {
       out.u8(BYTES);
       out.lengthPrefixed((byte[]) v);

@@ -40,6 +40,18 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String BATCH_SIZE_DOC = "Most rows sent to TDengine in one write.";
   private static final String BATCH_SIZE_DISPLAY = "Batch size";
 
+  public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
+  private static final String FLUSH_INTERVAL_MS_DOC =
+      "Records are buffered across put() calls and written when batch.size records or"
+          + " buffer.max.bytes are reached, when the oldest has waited this long, or at each offset"
+          + " commit (offset.flush.interval.ms). 0 writes every put() at once.";
+  private static final String FLUSH_INTERVAL_MS_DISPLAY = "Flush interval (ms)";
+
+  public static final String BUFFER_MAX_BYTES_CONFIG = "buffer.max.bytes";
+  private static final String BUFFER_MAX_BYTES_DOC =
+      "Most bytes of encoded records a task buffers before writing them; bounds its memory.";
+  private static final String BUFFER_MAX_BYTES_DISPLAY = "Buffer size (bytes)";
+
   public static final String NULL_VALUES_CONFIG = "behavior.on.null.values";
   private static final String NULL_VALUES_DOC =
       "What a record with a null value (a tombstone) does: ignore (skipped, its offset committed)"
@@ -88,6 +100,14 @@ public class TDengineSinkConfig extends AbstractConfig {
           + " truncated.";
   private static final String TIMESTAMP_UNIT_DISPLAY = "Timestamp unit";
   private static final Choices TIMESTAMP_UNIT_CHOICES = Choices.of("auto", "s", "ms", "us", "ns");
+
+  public static final String TIMESTAMP_FORMAT_CONFIG = "timestamp.format";
+  private static final String TIMESTAMP_FORMAT_DOC =
+      "Pattern of text timestamps in Java DateTimeFormatter letters (yyyy MM dd HH mm ss,"
+          + " SSS/SSSSSS/SSSSSSSSS fractions, XXX or Z offsets, 'quoted' literals), e.g."
+          + " yyyy-MM-dd HH:mm:ss.SSS. Empty: ISO-8601 (2024-05-01T12:00:00.5+02:00, or without"
+          + " offset as UTC) or digits in timestamp.unit. Without an offset, times are UTC.";
+  private static final String TIMESTAMP_FORMAT_DISPLAY = "Timestamp text format";
 
   public static final String FIELDS_INCLUDE_CONFIG = "fields.include";
   private static final String FIELDS_INCLUDE_DOC = "Fields written as columns; empty: all.";
@@ -158,6 +178,28 @@ public class TDengineSinkConfig extends AbstractConfig {
             Width.SHORT,
             BATCH_SIZE_DISPLAY)
         .define(
+            FLUSH_INTERVAL_MS_CONFIG,
+            Type.LONG,
+            1000L,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            FLUSH_INTERVAL_MS_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            FLUSH_INTERVAL_MS_DISPLAY)
+        .define(
+            BUFFER_MAX_BYTES_CONFIG,
+            Type.INT,
+            32 << 20,
+            ConfigDef.Range.between(1 << 16, 1 << 30),
+            Importance.LOW,
+            BUFFER_MAX_BYTES_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            BUFFER_MAX_BYTES_DISPLAY)
+        .define(
             NULL_VALUES_CONFIG,
             Type.STRING,
             "ignore",
@@ -213,6 +255,8 @@ public class TDengineSinkConfig extends AbstractConfig {
         .define(TIMESTAMP_UNIT_CONFIG, Type.STRING, "auto", TIMESTAMP_UNIT_CHOICES.validator(),
             Importance.LOW, TIMESTAMP_UNIT_DOC, MAPPING_GROUP, ++m, Width.SHORT,
             TIMESTAMP_UNIT_DISPLAY, TIMESTAMP_UNIT_CHOICES)
+        .define(TIMESTAMP_FORMAT_CONFIG, Type.STRING, "", Importance.LOW, TIMESTAMP_FORMAT_DOC,
+            MAPPING_GROUP, ++m, Width.MEDIUM, TIMESTAMP_FORMAT_DISPLAY)
         .define(FIELDS_INCLUDE_CONFIG, Type.LIST, "", Importance.LOW, FIELDS_INCLUDE_DOC,
             MAPPING_GROUP, ++m, Width.LONG, FIELDS_INCLUDE_DISPLAY)
         .define(FIELDS_EXCLUDE_CONFIG, Type.LIST, "", Importance.LOW, FIELDS_EXCLUDE_DOC,
@@ -228,12 +272,14 @@ public class TDengineSinkConfig extends AbstractConfig {
   private Json mappingJson() {
     String subtable = getString(SUBTABLE_FORMAT_CONFIG);
     String tsField = getString(TIMESTAMP_FIELD_CONFIG);
+    String tsFormat = getString(TIMESTAMP_FORMAT_CONFIG);
     return Json.object()
         .put("stable", getString(STABLE_FORMAT_CONFIG))
         .put("subtable", subtable.isEmpty() ? null : subtable)
         .put("tags", getList(TAG_FIELDS_CONFIG))
         .put("timestamp_field", tsField.isEmpty() ? null : tsField)
         .put("timestamp_unit", getString(TIMESTAMP_UNIT_CONFIG))
+        .put("timestamp_format", tsFormat.isEmpty() ? null : tsFormat)
         .put("include", getList(FIELDS_INCLUDE_CONFIG))
         .put("exclude", getList(FIELDS_EXCLUDE_CONFIG))
         .put("auto_create", getBoolean(AUTO_CREATE_CONFIG))
@@ -258,6 +304,14 @@ public class TDengineSinkConfig extends AbstractConfig {
 
   public int batchSize() {
     return getInt(BATCH_SIZE_CONFIG);
+  }
+
+  public long flushIntervalMs() {
+    return getLong(FLUSH_INTERVAL_MS_CONFIG);
+  }
+
+  public int bufferMaxBytes() {
+    return getInt(BUFFER_MAX_BYTES_CONFIG);
   }
 
   public boolean failOnNullValues() {

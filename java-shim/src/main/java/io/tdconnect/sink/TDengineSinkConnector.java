@@ -3,6 +3,7 @@ package io.tdconnect.sink;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
 import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jni.TdNative;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +66,12 @@ public class TDengineSinkConnector extends SinkConnector {
       ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG)
           .addErrorMessage(missingDatabaseMessage());
     }
-    ConfigErrors.checkNativeLibrary(result);
+    if (ConfigErrors.checkNativeLibrary(result) && config.hasTarget()) {
+      String problem = TdNative.sinkCheckConfig(config.nativeJson());
+      if (problem != null) {
+        ConfigErrors.attach(result, problem, ConnectionConfigs.URL_CONFIG);
+      }
+    }
     return result;
   }
 

@@ -5,12 +5,14 @@ import io.tdconnect.jni.NativeDataException;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -23,22 +25,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each {@code put()} batch to native code in one call. Offsets are
- * offered for commit only after TDengine acknowledged the rows (or a bad
- * record was delivered to the dead letter queue).
+ * Buffers records across {@code put()} calls and hands each full buffer to
+ * native code in one call, on a writer thread, while the next buffer fills
+ * (at most one write in flight). Offsets are offered for commit only after
+ * TDengine acknowledged the rows (or a bad record was delivered to the dead
+ * letter queue).
+ *
+ * <p>When a write fails transiently, {@code put()} throws a
+ * RetriableException and Connect redelivers the same records; records
+ * already taken are recognised by offset and not taken twice, and the failed
+ * buffer is written again first.
  */
 public class TDengineSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSinkTask.class);
 
   private TDengineSinkConfig config;
-  private final BatchEncoder encoder = new BatchEncoder();
+  /** Records being taken from put(). */
+  private SinkBuffer filling = new SinkBuffer();
+  /** Records handed to the writer thread (while {@link #writing}), or left by a failed write. */
+  private SinkBuffer written = new SinkBuffer();
+  private boolean writing;
+  private Future<Integer> write;
+  private long writeStartedNanos;
+  private ExecutorService writer;
   private final SinkTaskMetrics metrics = new SinkTaskMetrics();
-  /** Next offset to consume per partition, for records fully handled. */
-  private final Map<TopicPartition, OffsetAndMetadata> acknowledged = new HashMap<>();
+  /** Offsets taken and acknowledged per partition; redeliveries below "taken" are skipped. */
+  private final PartitionProgress progress = new PartitionProgress();
   /** Dead letter queue of the worker, or null (none configured, or a pre-2.6 worker). */
   private ErrantRecordReporter reporter;
   /** behavior.on.null.values=fail, read once. */
   private boolean failOnNullValues;
+  /** A failure met while flushing in preCommit, thrown from the next put(). */
+  private RuntimeException deferredFailure;
   /** Transient failures since the last successful write. */
   private int consecutiveRetries;
   private long handle;
@@ -56,6 +74,12 @@ public class TDengineSinkTask extends SinkTask {
     metrics.register(props.get("name"));
     NativeLibrary.load();
     handle = TdNative.sinkOpen(config.nativeJson());
+    String threadName = "tdconnect-writer-" + props.get("name");
+    writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private ErrantRecordReporter errantRecordReporter() {
@@ -68,84 +92,181 @@ public class TDengineSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
-    if (records.isEmpty()) {
-      return;
+    if (deferredFailure != null) {
+      RuntimeException failure = deferredFailure;
+      deferredFailure = null;
+      throw failure;
     }
-    metrics.received(records.size());
-    List<SinkRecord> pending = new ArrayList<>(records.size());
+    if (!writing && !written.isEmpty()) {
+      completeWrite(); // a failed write waits for its retry before anything else
+    }
     for (SinkRecord r : records) {
-      if (r.value() == null && failOnNullValues) {
-        reportOrFail(r, new DataException("null value (tombstone) and behavior.on.null.values=fail"));
-      } else {
-        pending.add(r);
+      if (progress.alreadyTaken(r)) {
+        continue; // redelivered after a retriable failure: already buffered or handled
       }
-    }
-    // A data error for record i (from encoding or from native code) means
-    // records before i were written: report record i and go on with the rest.
-    int from = 0;
-    while (from < pending.size()) {
-      List<SinkRecord> rest = pending.subList(from, pending.size());
-      ByteBuffer buffer = encoder.encode(rest);
-      int encoded = encoder.encodedCount();
-      if (encoded > 0) {
+      metrics.received(1);
+      if (r.value() == null && failOnNullValues) {
+        rejectAfterFlush(r, new DataException("null value (tombstone) and behavior.on.null.values=fail"));
+      } else {
         try {
-          write(buffer, rest.subList(0, encoded));
-        } catch (NativeDataException e) {
-          reportOrFail(rest.get(e.recordIndex()), e);
-          from += e.recordIndex() + 1;
-          continue;
+          filling.add(r, System.currentTimeMillis());
+        } catch (DataException e) {
+          rejectAfterFlush(r, e);
         }
       }
-      if (encoded < rest.size()) {
-        reportOrFail(rest.get(encoded), encoder.failure());
+      progress.taken(r);
+      if (bufferFull()) {
+        startWrite();
       }
-      from += encoded + 1;
     }
-    for (SinkRecord r : records) {
-      acknowledged.put(
-          new TopicPartition(r.topic(), r.kafkaPartition()), new OffsetAndMetadata(r.kafkaOffset() + 1));
+    if (bufferFull() || filling.ageMs(System.currentTimeMillis()) >= config.flushIntervalMs()) {
+      startWrite();
     }
   }
 
-  /** One native write; transient failures are retried by Connect up to max.retries in a row. */
-  private void write(ByteBuffer buffer, List<SinkRecord> batch) {
-    try {
-      long t0 = System.nanoTime();
-      int rows = TdNative.sinkWrite(handle, buffer, buffer.limit());
-      metrics.wrote(rows, System.nanoTime() - t0);
-      consecutiveRetries = 0;
-    } catch (NativeDataException e) {
-      consecutiveRetries = 0;
-      throw e;
-    } catch (RetriableException e) {
-      metrics.retried(e.getMessage());
-      if (++consecutiveRetries > config.maxRetries()) {
-        throw new ConnectException(
-            "TDengine write of "
-                + RecordRef.range(batch)
-                + " failed "
-                + consecutiveRetries
-                + " times in a row (max.retries="
-                + config.maxRetries()
-                + "): "
-                + e.getMessage(),
-            e);
+  private boolean bufferFull() {
+    return filling.size() >= config.batchSize() || filling.byteSize() >= config.bufferMaxBytes();
+  }
+
+  /**
+   * A record that cannot be written: the records taken before it are written
+   * first, so that failing the task leaves exactly them in TDengine.
+   */
+  private void rejectAfterFlush(SinkRecord record, RuntimeException cause) {
+    flushAll();
+    reportOrFail(record, cause);
+    progress.acknowledged(record);
+  }
+
+  /** Hands the filled buffer to the writer thread once the previous write is complete. */
+  private void startWrite() {
+    completeWrite();
+    if (filling.isEmpty()) {
+      return;
+    }
+    SinkBuffer full = filling;
+    filling = written;
+    written = full;
+    ByteBuffer frame = full.frame();
+    long h = handle;
+    writeStartedNanos = System.nanoTime();
+    write = writer.submit(() -> TdNative.sinkWrite(h, frame, frame.limit()));
+    writing = true;
+  }
+
+  /**
+   * Waits for the write in flight and settles it: acknowledges its records,
+   * or handles its bad record, or (transient failure) keeps it for a retry and
+   * throws. Then writes, synchronously, whatever of it is left.
+   */
+  private void completeWrite() {
+    if (writing) {
+      writing = false;
+      try {
+        int rows = write.get();
+        succeeded(rows, System.nanoTime() - writeStartedNanos, written);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectException("interrupted while waiting for a TDengine write", e);
+      } catch (ExecutionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException
+            ? (RuntimeException) e.getCause()
+            : new ConnectException(e.getCause());
+        if (!(cause instanceof NativeDataException)) {
+          throw failed(cause, written.records());
+        }
+        consecutiveRetries = 0;
+        skipBadRecord(written, (NativeDataException) cause);
       }
-      log.warn(
-          "TDengine write of {} failed (attempt {} of {}), retrying in {} ms: {}",
-          RecordRef.range(batch),
-          consecutiveRetries,
-          config.maxRetries() + 1,
-          config.retryBackoffMs(),
-          e.getMessage());
-      context.timeout(config.retryBackoffMs());
-      throw new RetriableException(
-          "TDengine write of " + RecordRef.range(batch) + " will be retried: " + e.getMessage(), e);
-    } catch (ConnectException e) {
+    }
+    writeNow(written);
+  }
+
+  /** Writes everything taken so far, synchronously. */
+  private void flushAll() {
+    completeWrite();
+    writeNow(filling);
+  }
+
+  /**
+   * Writes the buffer on this thread. A data error for record i means records
+   * before i were written: report record i and go on with the rest.
+   */
+  private void writeNow(SinkBuffer buffer) {
+    while (!buffer.isEmpty()) {
+      ByteBuffer frame = buffer.frame();
+      int rows;
+      long t0 = System.nanoTime();
+      try {
+        rows = TdNative.sinkWrite(handle, frame, frame.limit());
+      } catch (NativeDataException e) {
+        consecutiveRetries = 0;
+        skipBadRecord(buffer, e);
+        continue;
+      } catch (RuntimeException e) {
+        throw failed(e, buffer.records());
+      }
+      succeeded(rows, System.nanoTime() - t0, buffer);
+    }
+  }
+
+  private void succeeded(int rows, long nanos, SinkBuffer buffer) {
+    metrics.wrote(rows, nanos);
+    consecutiveRetries = 0;
+    for (SinkRecord r : buffer.records()) {
+      progress.acknowledged(r);
+    }
+    buffer.clear();
+  }
+
+  /** Records before the bad one were written; the bad one goes to the DLQ (or fails the task). */
+  private void skipBadRecord(SinkBuffer buffer, NativeDataException e) {
+    List<SinkRecord> records = buffer.records();
+    int bad = e.recordIndex();
+    SinkRecord record = records.get(bad);
+    for (SinkRecord r : records.subList(0, bad)) {
+      progress.acknowledged(r);
+    }
+    buffer.dropFirst(bad + 1);
+    reportOrFail(record, e);
+    progress.acknowledged(record);
+  }
+
+  /**
+   * What a failed write becomes: a RetriableException (Connect redelivers
+   * after retry.backoff.ms) up to max.retries times in a row, else a
+   * ConnectException that fails the task.
+   */
+  private RuntimeException failed(RuntimeException e, List<SinkRecord> batch) {
+    if (!(e instanceof RetriableException)) {
       metrics.failed(e.getMessage());
-      throw new ConnectException(
+      return new ConnectException(
           "TDengine write of " + RecordRef.range(batch) + " failed: " + e.getMessage(), e);
     }
+    metrics.retried(e.getMessage());
+    if (++consecutiveRetries > config.maxRetries()) {
+      return new ConnectException(
+          "TDengine write of "
+              + RecordRef.range(batch)
+              + " failed "
+              + consecutiveRetries
+              + " times in a row (max.retries="
+              + config.maxRetries()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    log.warn(
+        "TDengine write of {} failed (attempt {} of {}), retrying in {} ms: {}",
+        RecordRef.range(batch),
+        consecutiveRetries,
+        config.maxRetries() + 1,
+        config.retryBackoffMs(),
+        e.getMessage());
+    context.timeout(config.retryBackoffMs());
+    return new RetriableException(
+        "TDengine write of " + RecordRef.range(batch) + " will be retried: " + e.getMessage(), e);
   }
 
   /** Sends a bad record to the dead letter queue, or fails the task naming it. */
@@ -167,30 +288,60 @@ public class TDengineSinkTask extends SinkTask {
     }
   }
 
+  /**
+   * Writes what is buffered, then offers only acknowledged offsets. Never
+   * throws: a failure here would make Connect rewind the consumer while
+   * records stay buffered; the next put() retries or fails the task instead.
+   */
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-    if (handle != 0) {
-      TdNative.sinkFlush(handle);
-    }
-    Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
-    for (TopicPartition tp : currentOffsets.keySet()) {
-      OffsetAndMetadata offset = acknowledged.get(tp);
-      if (offset != null) {
-        safe.put(tp, offset);
+    if (handle != 0 && deferredFailure == null) {
+      try {
+        flushAll();
+      } catch (RetriableException e) {
+        log.warn("Buffered records not written at offset commit, will retry: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        deferredFailure = e;
       }
     }
-    return safe;
+    return progress.committable(currentOffsets.keySet());
   }
 
   @Override
+  public void open(Collection<TopicPartition> partitions) {
+    progress.forget(partitions);
+  }
+
+  /** Partitions moved elsewhere: their unwritten records will be consumed again by the new owner. */
+  @Override
   public void close(Collection<TopicPartition> partitions) {
-    acknowledged.keySet().removeAll(partitions);
+    try {
+      completeWrite();
+    } catch (RuntimeException e) {
+      log.warn("Write in flight failed while partitions were closed: {}", e.getMessage());
+    }
+    filling.dropPartitions(partitions);
+    written.dropPartitions(partitions);
+    progress.forget(partitions);
   }
 
   @Override
   public void stop() {
     metrics.unregister();
+    if (writer != null) {
+      writer.shutdown();
+      try {
+        // A native write must finish before its writer is closed.
+        if (!writer.awaitTermination(5, TimeUnit.MINUTES)) {
+          log.warn("A TDengine write is still running at stop; leaving its native writer open");
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     if (handle != 0) {
       TdNative.sinkClose(handle);
       handle = 0;

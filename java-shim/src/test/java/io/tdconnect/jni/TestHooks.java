@@ -20,6 +20,9 @@ public final class TestHooks {
   /** 0: data error for record 42, 1: retriable, 2: fatal. */
   public static native int failWith(int kind, String message);
 
+  /** Decodes a batch frame as sinkWrite would; returns its record count. */
+  public static native int decodeBatch(java.nio.ByteBuffer frame, int length);
+
   /** First column of the first row as a long; -1 when no row. */
   public static native long queryLong(String connectionJson, String sql);
 

@@ -98,7 +98,7 @@ class TDengineSinkConnectorTest {
             + "\"attempts\":3,\"backoff_ms\":5000},"
             + "\"database\":\"metrics\",\"database_prefix\":null,\"protocol\":\"line\",\"precision\":\"ms\","
             + "\"batch_size\":3000,\"mapping\":{\"stable\":\"${topic}\",\"subtable\":null,\"tags\":[],"
-            + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"include\":[],\"exclude\":[],"
+            + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"timestamp_format\":null,\"include\":[],\"exclude\":[],"
             + "\"auto_create\":true,\"auto_evolve\":true}}",
         json);
   }

@@ -1,0 +1,121 @@
+//! Raw ceiling of the sink benchmark (`tests/bench/sink-throughput`): the
+//! same rows the benchmark sends through Kafka Connect, written straight into
+//! TDengine by the connector's own write path (`SinkWriter`, same config,
+//! same batch size) with no Kafka, Connect, JNI or Java in between.
+//!
+//! Usage: raw_ceiling line|maps RECORDS SUBTABLES < sink-config.json
+//! Prints `raw_ceiling rows=N seconds=S rows_per_sec=R`.
+
+use std::io::Read;
+use std::time::Instant;
+
+use tdconnect_core::batch::{self, Batch, Record, Value};
+use tdconnect_core::config::SinkConfig;
+use tdconnect_core::sink::SinkWriter;
+use tdconnect_core::structured::value::{encode_fields, Field, FieldValue};
+
+/// First row timestamp (ms); record i of subtable i % S is at T0 + i / S.
+const T0: i64 = 1_700_000_000_000;
+
+/// The benchmark's record i as line protocol (same text as the Java producer).
+fn line(i: u64, subtables: u64) -> String {
+    format!(
+        "readings,device=d{} load={}.{},seq={}i {}",
+        i % subtables,
+        i % 1000 / 10,
+        i % 10,
+        i,
+        T0 + (i / subtables) as i64
+    )
+}
+
+/// The benchmark's record i as the fields JsonConverter makes of its JSON map.
+fn map_fields(i: u64, subtables: u64) -> Vec<u8> {
+    let device = format!("d{}", i % subtables);
+    let load: f64 = format!("{}.{}", i % 1000 / 10, i % 10)
+        .parse()
+        .unwrap_or(0.0);
+    encode_fields(&[
+        Field {
+            name: "device",
+            value: FieldValue::Str(&device),
+        },
+        Field {
+            name: "load",
+            value: FieldValue::F64(load),
+        },
+        Field {
+            name: "seq",
+            value: FieldValue::I64(i as i64),
+        },
+        Field {
+            name: "at",
+            value: FieldValue::I64(T0 + (i / subtables) as i64),
+        },
+    ])
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let (mode, records, subtables) = match args.as_slice() {
+        [_, m, r, s] => (
+            m.clone(),
+            r.parse::<u64>().map_err(|e| e.to_string())?,
+            s.parse::<u64>().map_err(|e| e.to_string())?,
+        ),
+        _ => {
+            return Err("usage: raw_ceiling line|maps RECORDS SUBTABLES < sink-config.json".into())
+        }
+    };
+    let mut json = String::new();
+    std::io::stdin()
+        .read_to_string(&mut json)
+        .map_err(|e| e.to_string())?;
+    let config = SinkConfig::from_json(&json).map_err(|e| e.to_string())?;
+    let batch_size = config.batch_size as u64;
+
+    // Encode every batch before the clock starts: the ceiling is the write path alone.
+    let mut frames = Vec::new();
+    let mut start = 0;
+    while start < records {
+        let end = (start + batch_size).min(records);
+        let payloads: Vec<Vec<u8>> = (start..end)
+            .map(|i| match mode.as_str() {
+                "line" => line(i, subtables).into_bytes(),
+                _ => map_fields(i, subtables),
+            })
+            .collect();
+        let batch = Batch {
+            topics: vec!["readings"],
+            records: payloads
+                .iter()
+                .map(|p| Record {
+                    topic: 0,
+                    partition: 0,
+                    timestamp: None,
+                    key: None,
+                    value: if mode == "line" {
+                        Value::Text(std::str::from_utf8(p).unwrap_or_default())
+                    } else {
+                        Value::Structured(p)
+                    },
+                })
+                .collect(),
+        };
+        frames.push(batch::encode(&batch));
+        start = end;
+    }
+
+    let mut writer = SinkWriter::open(config).map_err(|e| e.to_string())?;
+    let clock = Instant::now();
+    let mut rows = 0;
+    for frame in &frames {
+        rows += writer.write(frame).map_err(|e| e.to_string())?;
+    }
+    let seconds = clock.elapsed().as_secs_f64();
+    println!(
+        "raw_ceiling rows={rows} seconds={seconds:.3} rows_per_sec={:.0}",
+        rows as f64 / seconds
+    );
+    Ok(())
+}

@@ -1,0 +1,196 @@
+package io.tdconnect.bench;
+
+import io.tdconnect.harness.ConnectRest;
+import io.tdconnect.harness.ConnectWorker;
+import io.tdconnect.harness.HubArchive;
+import io.tdconnect.harness.KafkaBroker;
+import io.tdconnect.harness.ManagedProcess;
+import io.tdconnect.harness.TDengineTarget;
+import io.tdconnect.jni.TestHooks;
+import io.tdconnect.sink.TDengineSinkConfig;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sink benchmark (a measurement, not a test; run by tests/bench/sink-throughput).
+ * For each input mode: pre-fills a topic, starts the sink on a real Connect
+ * worker with the Hub archive installed, and times until every row is in
+ * TDengine. In the same run, raw_ceiling writes the same rows with the same
+ * write path and config straight into TDengine. Prints rows/s and the ratio.
+ */
+public final class SinkThroughput {
+  private static final Pattern RAW = Pattern.compile("rows_per_sec=(\\d+)");
+
+  public static void main(String[] args) throws Exception {
+    long records = Long.getLong("bench.records", 2_000_000L);
+    int subtables = Integer.getInteger("bench.subtables", 1000);
+    int tasks = Integer.getInteger("bench.tasks", 1);
+    String[] modes = System.getProperty("bench.modes", "line,maps").split(",");
+    Path work = Path.of(System.getProperty("bench.dir"));
+    Path libs = Path.of(System.getProperty("kafka.libs"));
+    TDengineTarget td = TDengineTarget.find().orElse(null);
+    if (td == null) {
+      System.out.println("sink benchmark not run: " + TDengineTarget.whyMissing());
+      System.exit(2);
+    }
+    ManagedProcess.killLeftovers(work);
+    HubArchive.deleteRecursively(work);
+    KafkaBroker broker = new KafkaBroker(work.resolve("broker"), 29092, 29093);
+    broker.start(libs);
+    Path plugins = work.resolve("plugins");
+    HubArchive.install(
+        Path.of(System.getProperty("hub.zip")), plugins, "tdconnect-kafka-connect-tdengine",
+        System.getProperty("hub.version"));
+    ConnectWorker worker = new ConnectWorker(
+        "bench", ConnectWorker.Mode.STANDALONE, work.resolve("worker"), libs, plugins, broker.bootstrap(), 28083,
+        null);
+    worker.start();
+    StringBuilder summary = new StringBuilder();
+    try {
+      for (String mode : modes) {
+        summary.append(run(mode.trim(), records, subtables, tasks, td, broker, worker)).append('\n');
+      }
+    } finally {
+      worker.stop();
+      broker.stop();
+    }
+    System.out.print("\n" + summary);
+  }
+
+  private static String run(
+      String mode, long records, int subtables, int tasks, TDengineTarget td, KafkaBroker broker,
+      ConnectWorker worker) throws Exception {
+    String topic = "bench-" + mode;
+    String db = "bench_" + mode;
+    String rawDb = "bench_raw_" + mode;
+    Map<String, Object> config = connectorConfig(mode, topic, db, tasks, td);
+
+    // Raw ceiling: same rows, same native write path and config, no Kafka/Connect/JNI.
+    exec(td, "DROP DATABASE IF EXISTS " + rawDb);
+    Map<String, Object> rawConfig = new HashMap<>(config);
+    rawConfig.put("connection.database", rawDb);
+    double raw = rawCeiling(mode, records, subtables, new TDengineSinkConfig(rawConfig).nativeJson());
+    exec(td, "DROP DATABASE IF EXISTS " + rawDb);
+
+    exec(td, "DROP DATABASE IF EXISTS " + db);
+    long produceStart = System.nanoTime();
+    produce(broker, topic, mode, records, subtables, tasks);
+    double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+    System.out.printf("%s: %d records in topic %s (%.1f s to produce)%n", mode, records, topic, produceSeconds);
+
+    ConnectRest rest = worker.rest();
+    long start = System.nanoTime();
+    rest.createConnector(ConnectRest.connectorBody("bench-" + mode, config));
+    long rows = 0;
+    long firstRowAt = 0;
+    long deadline = System.currentTimeMillis() + 30 * 60_000L;
+    while (rows < records && System.currentTimeMillis() < deadline) {
+      Thread.sleep(250);
+      try {
+        rows = TestHooks.queryLong(td.connectionJson(), "select count(*) from " + db + ".readings");
+      } catch (RuntimeException notYetCreated) {
+        rows = 0;
+      }
+      if (rows > 0 && firstRowAt == 0) {
+        firstRowAt = System.nanoTime();
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    rest.delete("/connectors/bench-" + mode);
+    exec(td, "DROP DATABASE IF EXISTS " + db);
+    if (rows < records) {
+      throw new IllegalStateException(mode + ": only " + rows + " of " + records + " rows arrived");
+    }
+    double connector = records / seconds;
+    double startup = (firstRowAt - start) / 1e9;
+    return String.format(
+        "sink-bench mode=%s records=%d subtables=%d tasks=%d connector_rows_per_sec=%.0f (%.2f s, first rows"
+            + " after %.2f s) raw_ceiling_rows_per_sec=%.0f ratio=%.2f",
+        mode, records, subtables, tasks, connector, seconds, startup, raw, connector / raw);
+  }
+
+  private static Map<String, Object> connectorConfig(
+      String mode, String topic, String db, int tasks, TDengineTarget td) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
+    c.put("tasks.max", String.valueOf(tasks));
+    c.put("topics", topic);
+    c.putAll(td.connectorKeys());
+    c.put("connection.database", db);
+    c.put("batch.size", System.getProperty("bench.batch.size", "10000"));
+    c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+    if (mode.equals("line")) {
+      c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+      c.put("db.schemaless", "line");
+    } else {
+      c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+      c.put("value.converter.schemas.enable", "false");
+      c.put("stable.name.format", "readings");
+      c.put("subtable.name.format", "${field.device}");
+      c.put("tag.fields", "device");
+      c.put("timestamp.field", "at");
+      c.put("timestamp.unit", "ms");
+    }
+    return c;
+  }
+
+  private static double rawCeiling(String mode, long records, int subtables, String nativeJson)
+      throws Exception {
+    Process p = new ProcessBuilder(
+            System.getProperty("raw.ceiling.bin"), mode, String.valueOf(records), String.valueOf(subtables))
+        .redirectErrorStream(true)
+        .start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(nativeJson.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("raw_ceiling failed: " + out);
+    }
+    System.out.print(mode + ": " + out);
+    Matcher m = RAW.matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("raw_ceiling printed no rate: " + out);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static void produce(
+      KafkaBroker broker, String topic, String mode, long records, int subtables, int partitions)
+      throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    p.put("linger.ms", "20");
+    p.put("batch.size", "262144");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (long i = 0; i < records; i++) {
+        String value = mode.equals("line") ? BenchRecords.line(i, subtables) : BenchRecords.json(i, subtables);
+        // Keyed by device: one subtable's rows stay in order in one partition.
+        producer.send(new ProducerRecord<>(topic, BenchRecords.device(i, subtables), value));
+      }
+      producer.flush();
+    }
+  }
+
+  private static void exec(TDengineTarget td, String sql) {
+    TestHooks.exec(td.connectionJson(), sql);
+  }
+}
