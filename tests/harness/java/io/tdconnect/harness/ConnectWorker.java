@@ -22,6 +22,7 @@ public final class ConnectWorker {
   private final String bootstrap;
   private final Path libs;
   private ManagedProcess process;
+  private List<String> jvm = ManagedProcess.TEST_JVM;
 
   /**
    * @param discovery value of {@code plugin.discovery} (Kafka 3.6+), or null to leave the
@@ -44,6 +45,12 @@ public final class ConnectWorker {
     this.bootstrap = bootstrap;
     this.restPort = restPort;
     this.discovery = discovery;
+  }
+
+  /** JVM options of the worker (default {@link ManagedProcess#TEST_JVM}); call before start. */
+  public ConnectWorker withJvm(List<String> options) {
+    this.jvm = options;
+    return this;
   }
 
   public ConnectRest rest() {
@@ -104,7 +111,7 @@ public final class ConnectWorker {
             libs,
             main,
             dir.resolve("worker.log"),
-            List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+            with(jvm, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
             workerProperties().toString());
     process.awaitPort(restPort, 180_000);
     long deadline = System.currentTimeMillis() + 180_000;
@@ -114,6 +121,12 @@ public final class ConnectWorker {
       }
       Thread.sleep(250);
     }
+  }
+
+  private static List<String> with(List<String> options, String extra) {
+    List<String> all = new ArrayList<>(options);
+    all.add(extra);
+    return all;
   }
 
   public void stop() throws InterruptedException {

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 /** A single-node KRaft broker (combined broker + controller) run from Maven artifacts. */
 public final class KafkaBroker {
+  private List<String> jvm = ManagedProcess.TEST_JVM;
   private final Path dir;
   private final int port;
   private final int controllerPort;
@@ -17,6 +18,12 @@ public final class KafkaBroker {
     this.dir = dir;
     this.port = port;
     this.controllerPort = controllerPort;
+  }
+
+  /** JVM options of the broker (default {@link ManagedProcess#TEST_JVM}); call before start. */
+  public KafkaBroker withJvm(List<String> options) {
+    this.jvm = options;
+    return this;
   }
 
   public String bootstrap() {
@@ -62,7 +69,7 @@ public final class KafkaBroker {
               libs,
               "kafka.tools.StorageTool",
               dir.resolve("format.log"),
-              List.of(),
+              ManagedProcess.TEST_JVM,
               "format",
               "-t",
               clusterId(),
@@ -73,7 +80,7 @@ public final class KafkaBroker {
     }
     process =
         ManagedProcess.startJava(
-            "kafka-broker", libs, "kafka.Kafka", dir.resolve("broker.log"), List.of(), props.toString());
+            "kafka-broker", libs, "kafka.Kafka", dir.resolve("broker.log"), jvm, props.toString());
     process.awaitPort(port, 120_000);
   }
 

@@ -22,16 +22,22 @@ public final class ManagedProcess {
     this.log = log;
   }
 
-  /** Starts {@code java -cp libs/* mainClass args} with output appended to {@code log}. */
+  /** JVM options for tests: small heap, quick start-up (C1 only). */
+  public static final List<String> TEST_JVM =
+      List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  /** The options Kafka's own start scripts use (KAFKA_HEAP_OPTS for Connect, KAFKA_JVM_PERFORMANCE_OPTS), for benchmarks. */
+  public static final List<String> KAFKA_SCRIPT_JVM =
+      List.of("-Xms256m", "-Xmx2g", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+          "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15",
+          "-Djava.awt.headless=true");
+
+  /** Starts {@code java jvmArgs -cp libs/* mainClass args} with output appended to {@code log}. */
   public static ManagedProcess startJava(
       String name, Path libs, String mainClass, Path log, List<String> jvmArgs, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xms128m");
-    cmd.add("-Xmx768m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(libs.toAbsolutePath() + "/*");
