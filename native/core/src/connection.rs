@@ -30,6 +30,13 @@ pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Taos>
     }
 }
 
+/// The taosAdapter port of a WebSocket DSN; None for native connections.
+pub fn websocket_port(cfg: &ConnectionConfig) -> Option<u16> {
+    let dsn = Dsn::from_str(&cfg.dsn).ok()?;
+    let ws = dsn.driver.starts_with("ws") || dsn.protocol.as_deref() == Some("ws");
+    ws.then(|| dsn.addresses.first().and_then(|a| a.port).unwrap_or(6041))
+}
+
 fn build_dsn(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Dsn> {
     let mut dsn = Dsn::from_str(&cfg.dsn)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;

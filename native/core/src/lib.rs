@@ -6,6 +6,7 @@ pub mod batch;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod nodelay;
 pub mod sink;
 pub mod structured;
 

@@ -44,6 +44,7 @@ pub struct SinkWriter {
     /// Connections by database, opened on first use.
     connections: HashMap<String, Taos>,
     structured: StructuredWriter,
+    websocket_port: Option<u16>,
 }
 
 impl SinkWriter {
@@ -51,10 +52,12 @@ impl SinkWriter {
     /// that bad credentials or URLs fail the task at start.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
         let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
+        let websocket_port = connection::websocket_port(&config.connection);
         let mut writer = SinkWriter {
             config,
             connections: HashMap::new(),
             structured,
+            websocket_port,
         };
         if let Some(db) = writer.config.database.clone() {
             writer.connection(&db)?;
@@ -79,6 +82,11 @@ impl SinkWriter {
     /// Writes a batch; returns the rows (lines) acknowledged.
     pub fn write(&mut self, buf: &[u8]) -> TdResult<usize> {
         let result = self.write_batch(buf);
+        if let Some(port) = self.websocket_port {
+            // Sockets of the ws client appear lazily (per kind of request) and
+            // again after reconnects; see nodelay.rs.
+            crate::nodelay::towards_port(port);
+        }
         if matches!(result, Err(TdError::Retriable(_))) {
             // The connection may be dead (server restarted, network cut):
             // reconnect on the next attempt rather than reuse it.

@@ -1,0 +1,103 @@
+//! Turns Nagle's algorithm off on the WebSocket connections to taosAdapter.
+//!
+//! taos-ws (through ws-tool 0.11) writes each frame as a small header write
+//! followed by the payload and never sets `TCP_NODELAY`, so with delayed
+//! ACKs on the other side every request can wait ~40 ms. The crate gives no
+//! access to its socket, so after connecting we find the process's TCP
+//! sockets whose peer is the adapter's port and set the option on them.
+//! Harmless for any other socket that happens to match.
+
+/// Sets `TCP_NODELAY` on every TCP socket of this process connected to `port`.
+#[cfg(target_os = "linux")]
+pub fn towards_port(port: u16) {
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(fd) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<libc::c_int>().ok())
+        else {
+            continue;
+        };
+        if peer_port(fd) == Some(port) {
+            let on: libc::c_int = 1;
+            // SAFETY: fd is an open descriptor of this process (or fails with
+            // EBADF); the option value is a c_int that outlives the call.
+            unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_NODELAY,
+                    std::ptr::addr_of!(on).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn towards_port(_port: u16) {}
+
+/// The peer port of a connected IPv4/IPv6 stream socket.
+#[cfg(target_os = "linux")]
+fn peer_port(fd: libc::c_int) -> Option<u16> {
+    // SAFETY: sockaddr_storage is plain data; getpeername writes at most
+    // `len` bytes into it and fails harmlessly for non-sockets.
+    unsafe {
+        let mut kind: libc::c_int = 0;
+        let mut kind_len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        if libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_TYPE,
+            std::ptr::addr_of_mut!(kind).cast(),
+            &mut kind_len,
+        ) != 0
+            || kind != libc::SOCK_STREAM
+        {
+            return None;
+        }
+        let mut addr: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        if libc::getpeername(fd, std::ptr::addr_of_mut!(addr).cast(), &mut len) != 0 {
+            return None;
+        }
+        match i32::from(addr.ss_family) {
+            libc::AF_INET => {
+                let v4 = &*std::ptr::addr_of!(addr).cast::<libc::sockaddr_in>();
+                Some(u16::from_be(v4.sin_port))
+            }
+            libc::AF_INET6 => {
+                let v6 = &*std::ptr::addr_of!(addr).cast::<libc::sockaddr_in6>();
+                Some(u16::from_be(v6.sin6_port))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsRawFd;
+
+    #[test]
+    fn sets_nodelay_on_sockets_to_the_port_only() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        assert!(!client.nodelay().unwrap());
+        assert_eq!(peer_port(client.as_raw_fd()), Some(port));
+        towards_port(port);
+        assert!(client.nodelay().unwrap());
+        assert!(
+            !accepted.nodelay().unwrap(),
+            "the server side's peer is another port"
+        );
+    }
+}
