@@ -37,6 +37,25 @@ final class TDengine {
     exec(td, "CREATE DATABASE " + name + " VGROUPS 1 PRECISION 'ms'");
   }
 
+  /**
+   * Drops a TMQ topic; TDengine refuses while a consumer that just left is
+   * still registered (a few seconds), so this retries for a while.
+   */
+  static void dropTopic(TDengineTarget td, String topic) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        exec(td, "DROP TOPIC IF EXISTS " + topic);
+        return;
+      } catch (RuntimeException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
   static void dropDatabase(TDengineTarget td, String name) {
     exec(td, "DROP DATABASE IF EXISTS " + name);
   }

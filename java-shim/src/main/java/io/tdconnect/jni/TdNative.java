@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 4;
+  public static final int ABI_VERSION = 5;
 
   private TdNative() {}
 
@@ -35,4 +35,29 @@ public final class TdNative {
 
   /** Releases the writer; idempotent. */
   public static native void sinkClose(long handle);
+
+  /** The super tables of a database, one name per line. */
+  public static native String sourceSuperTables(String connectionJson, String database);
+
+  /** Creates the task's TMQ topics (if missing) and subscribes; returns the reader handle. */
+  public static native long sourceOpen(String configJson);
+
+  /** The vgroups assigned to the reader: one {@code topic<TAB>vgroup} line each. */
+  public static native String sourceAssignments(long handle);
+
+  /**
+   * Positions every assigned vgroup at its stored offset ({@code
+   * topic<TAB>vgroup<TAB>offset<TAB>skip} lines) or per subscription.from;
+   * returns warnings, one per line.
+   */
+  public static native String sourceStart(long handle, String storedOffsets);
+
+  /** Waits up to waitMs for one TMQ message; its records (see SourceRecordDecoder), or null. */
+  public static native byte[] sourcePoll(long handle, int waitMs);
+
+  /** Kafka acknowledged the vgroup's records before offset. */
+  public static native void sourceCommit(long handle, String tmqTopic, int vgroup, long offset);
+
+  /** Commits what is pending and releases the reader; idempotent. */
+  public static native void sourceClose(long handle);
 }

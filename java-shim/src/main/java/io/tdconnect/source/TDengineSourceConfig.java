@@ -2,6 +2,9 @@ package io.tdconnect.source;
 
 import io.tdconnect.config.Choices;
 import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.config.Json;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -9,7 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Configuration of {@link TDengineSourceConnector}. */
+/** Configuration of {@link TDengineSourceConnector}; keys of TDengine's own connector keep their meaning. */
 public class TDengineSourceConfig extends AbstractConfig {
   public static final String TOPIC_GROUP = "Topics";
   public static final String READ_GROUP = "Reading";
@@ -20,16 +23,68 @@ public class TDengineSourceConfig extends AbstractConfig {
           + " [+ delimiter + super table]).";
   private static final String TOPIC_PREFIX_DISPLAY = "Topic prefix";
 
+  public static final String TOPIC_DELIMITER_CONFIG = "topic.delimiter";
+  private static final String TOPIC_DELIMITER_DOC = "Separator between the parts of a topic name.";
+  private static final String TOPIC_DELIMITER_DISPLAY = "Topic delimiter";
+
+  public static final String TOPIC_PER_STABLE_CONFIG = "topic.per.stable";
+  private static final String TOPIC_PER_STABLE_DOC =
+      "One topic per super table (prefix-db-stable); false: one topic per database (prefix-db).";
+  private static final String TOPIC_PER_STABLE_DISPLAY = "Topic per super table";
+
+  public static final String TOPIC_IGNORE_DB_CONFIG = "topic.ignore.db";
+  private static final String TOPIC_IGNORE_DB_DOC =
+      "Leave the database out of per-super-table topic names (prefix-stable).";
+  private static final String TOPIC_IGNORE_DB_DISPLAY = "Topic without database";
+
+  public static final String OUT_FORMAT_CONFIG = "out.format";
+  private static final String OUT_FORMAT_DOC =
+      "Record values: json (an object of columns and tags; timestamps as integers in the database"
+          + " precision, bytes as base64) or line (InfluxDB line protocol with TDengine's typed"
+          + " number suffixes). Keys are the child table name.";
+  private static final String OUT_FORMAT_DISPLAY = "Output format";
+  private static final Choices OUT_FORMAT_CHOICES = Choices.of("json", "line");
+
   public static final String READ_METHOD_CONFIG = "read.method";
   private static final String READ_METHOD_DOC =
-      "subscription (TDengine TMQ, default) or query (time-window polling).";
+      "subscription (TDengine TMQ; the only method in this release) or query (time-window"
+          + " polling, not available yet).";
   private static final String READ_METHOD_DISPLAY = "Read method";
   private static final Choices READ_METHOD_CHOICES = Choices.of("subscription", "query");
+
+  public static final String STABLES_INCLUDE_CONFIG = "stables.include";
+  private static final String STABLES_INCLUDE_DOC = "Super tables to read; empty: all of the database.";
+  private static final String STABLES_INCLUDE_DISPLAY = "Super tables to include";
+
+  public static final String STABLES_EXCLUDE_CONFIG = "stables.exclude";
+  private static final String STABLES_EXCLUDE_DOC = "Super tables never read.";
+  private static final String STABLES_EXCLUDE_DISPLAY = "Super tables to exclude";
+
+  public static final String GROUP_ID_CONFIG = "subscription.group.id";
+  private static final String GROUP_ID_DOC =
+      "TDengine consumer group of the tasks; empty: tdconnect-<connector name>. Offsets live in"
+          + " Kafka Connect's offset storage; the group only mirrors them.";
+  private static final String GROUP_ID_DISPLAY = "Subscription group";
+
+  public static final String FROM_CONFIG = "subscription.from";
+  private static final String FROM_DOC =
+      "Where a vgroup without a stored offset starts: earliest (the retained WAL) or latest.";
+  private static final String FROM_DISPLAY = "Start from";
+  private static final Choices FROM_CHOICES = Choices.of("latest", "earliest");
 
   public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
   private static final String POLL_INTERVAL_MS_DOC =
       "Longest time one poll waits for new data before returning to the worker.";
   private static final String POLL_INTERVAL_MS_DISPLAY = "Poll interval (ms)";
+
+  public static final String FETCH_MAX_ROWS_CONFIG = "fetch.max.rows";
+  private static final String FETCH_MAX_ROWS_DOC = "Accepted for TDengine's connector; a poll returns one TMQ message.";
+  private static final String FETCH_MAX_ROWS_DISPLAY = "Fetch max rows";
+
+  public static final String PRECISION_CONFIG = "data.precision";
+  private static final String PRECISION_DOC =
+      "Accepted for TDengine's connector; timestamps keep the database's own precision.";
+  private static final String PRECISION_DISPLAY = "Timestamp precision";
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -39,41 +94,34 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   private static ConfigDef configDef() {
     ConfigDef def = ConnectionConfigs.define(new ConfigDef());
-    def.define(
-        TOPIC_PREFIX_CONFIG,
-        Type.STRING,
-        ConfigDef.NO_DEFAULT_VALUE,
-        new ConfigDef.NonEmptyString(),
-        Importance.HIGH,
-        TOPIC_PREFIX_DOC,
-        TOPIC_GROUP,
-        1,
-        Width.MEDIUM,
-        TOPIC_PREFIX_DISPLAY);
-    int order = 0;
-    def.define(
-            READ_METHOD_CONFIG,
-            Type.STRING,
-            "subscription",
-            READ_METHOD_CHOICES.validator(),
-            Importance.HIGH,
-            READ_METHOD_DOC,
-            READ_GROUP,
-            ++order,
-            Width.SHORT,
-            READ_METHOD_DISPLAY,
-            READ_METHOD_CHOICES)
-        .define(
-            POLL_INTERVAL_MS_CONFIG,
-            Type.LONG,
-            1000L,
-            ConfigDef.Range.between(1, 60_000),
-            Importance.MEDIUM,
-            POLL_INTERVAL_MS_DOC,
-            READ_GROUP,
-            ++order,
-            Width.SHORT,
-            POLL_INTERVAL_MS_DISPLAY);
+    int t = 0;
+    def.define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+            Importance.HIGH, TOPIC_PREFIX_DOC, TOPIC_GROUP, ++t, Width.MEDIUM, TOPIC_PREFIX_DISPLAY)
+        .define(TOPIC_DELIMITER_CONFIG, Type.STRING, "-", Importance.LOW, TOPIC_DELIMITER_DOC, TOPIC_GROUP, ++t,
+            Width.SHORT, TOPIC_DELIMITER_DISPLAY)
+        .define(TOPIC_PER_STABLE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPIC_PER_STABLE_DOC, TOPIC_GROUP,
+            ++t, Width.SHORT, TOPIC_PER_STABLE_DISPLAY)
+        .define(TOPIC_IGNORE_DB_CONFIG, Type.BOOLEAN, false, Importance.LOW, TOPIC_IGNORE_DB_DOC, TOPIC_GROUP, ++t,
+            Width.SHORT, TOPIC_IGNORE_DB_DISPLAY)
+        .define(OUT_FORMAT_CONFIG, Type.STRING, "json", OUT_FORMAT_CHOICES.validator(), Importance.HIGH,
+            OUT_FORMAT_DOC, TOPIC_GROUP, ++t, Width.SHORT, OUT_FORMAT_DISPLAY, OUT_FORMAT_CHOICES);
+    int r = 0;
+    def.define(READ_METHOD_CONFIG, Type.STRING, "subscription", READ_METHOD_CHOICES.validator(), Importance.HIGH,
+            READ_METHOD_DOC, READ_GROUP, ++r, Width.SHORT, READ_METHOD_DISPLAY, READ_METHOD_CHOICES)
+        .define(STABLES_INCLUDE_CONFIG, Type.LIST, "", Importance.MEDIUM, STABLES_INCLUDE_DOC, READ_GROUP, ++r,
+            Width.LONG, STABLES_INCLUDE_DISPLAY)
+        .define(STABLES_EXCLUDE_CONFIG, Type.LIST, "", Importance.LOW, STABLES_EXCLUDE_DOC, READ_GROUP, ++r,
+            Width.LONG, STABLES_EXCLUDE_DISPLAY)
+        .define(GROUP_ID_CONFIG, Type.STRING, "", Importance.LOW, GROUP_ID_DOC, READ_GROUP, ++r, Width.MEDIUM,
+            GROUP_ID_DISPLAY)
+        .define(FROM_CONFIG, Type.STRING, "latest", FROM_CHOICES.validator(), Importance.MEDIUM, FROM_DOC,
+            READ_GROUP, ++r, Width.SHORT, FROM_DISPLAY, FROM_CHOICES)
+        .define(POLL_INTERVAL_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM,
+            POLL_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, POLL_INTERVAL_MS_DISPLAY)
+        .define(FETCH_MAX_ROWS_CONFIG, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
+            FETCH_MAX_ROWS_DOC, READ_GROUP, ++r, Width.SHORT, FETCH_MAX_ROWS_DISPLAY)
+        .define(PRECISION_CONFIG, Type.STRING, "", Importance.LOW, PRECISION_DOC, READ_GROUP, ++r, Width.SHORT,
+            PRECISION_DISPLAY);
     return def;
   }
 
@@ -83,5 +131,50 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public long pollIntervalMs() {
     return getLong(POLL_INTERVAL_MS_CONFIG);
+  }
+
+  public boolean queryMethod() {
+    return "query".equals(getString(READ_METHOD_CONFIG));
+  }
+
+  /** The database to read (connection.database, else the URL path); null when unset. */
+  public String database() {
+    return ConnectionConfigs.database(this);
+  }
+
+  /** The connection object native code reads. */
+  public String connectionJson() {
+    return ConnectionConfigs.nativeJson(this).toString();
+  }
+
+  /** Of the database's super tables, those this connector reads, in order. */
+  public List<String> selectStables(List<String> all) {
+    List<String> include = getList(STABLES_INCLUDE_CONFIG);
+    List<String> exclude = getList(STABLES_EXCLUDE_CONFIG);
+    List<String> chosen = new ArrayList<>();
+    for (String s : all) {
+      if ((include.isEmpty() || include.contains(s)) && !exclude.contains(s)) {
+        chosen.add(s);
+      }
+    }
+    return chosen;
+  }
+
+  /** The configuration a task's native reader is opened with. */
+  public String nativeJson(String connectorName, List<String> stables) {
+    String group = getString(GROUP_ID_CONFIG);
+    return Json.object()
+        .put("connection", ConnectionConfigs.nativeJson(this))
+        .put("database", database())
+        .put("stables", stables)
+        .put("topic_prefix", topicPrefix())
+        .put("topic_delimiter", getString(TOPIC_DELIMITER_CONFIG))
+        .put("topic_per_stable", getBoolean(TOPIC_PER_STABLE_CONFIG))
+        .put("topic_ignore_db", getBoolean(TOPIC_IGNORE_DB_CONFIG))
+        .put("out_format", getString(OUT_FORMAT_CONFIG))
+        .put("group_id", group.isEmpty() ? "tdconnect-" + connectorName : group)
+        .put("from_earliest", "earliest".equals(getString(FROM_CONFIG)))
+        .put("fetch_max_rows", getInt(FETCH_MAX_ROWS_CONFIG))
+        .toString();
   }
 }

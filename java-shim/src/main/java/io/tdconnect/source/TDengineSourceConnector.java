@@ -2,21 +2,30 @@ package io.tdconnect.source;
 
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
-import java.util.Collections;
+import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jni.NativeLibrary;
+import io.tdconnect.jni.TdNative;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /**
- * Streams TDengine data into Kafka. This release loads, validates and runs
- * its task without producing records yet.
+ * Streams TDengine super tables into Kafka through TMQ subscriptions; the
+ * super tables are shared out among the tasks.
  */
 public class TDengineSourceConnector extends SourceConnector {
+  /** Task config key: the task's super tables, one per line. */
+  static final String TASK_STABLES = "tdconnect.task.stables";
+
   private Map<String, String> props;
+  private List<String> stables;
 
   @Override
   public String version() {
@@ -25,7 +34,17 @@ public class TDengineSourceConnector extends SourceConnector {
 
   @Override
   public void start(Map<String, String> props) {
-    new TDengineSourceConfig(props);
+    TDengineSourceConfig config = new TDengineSourceConfig(props);
+    if (config.queryMethod()) {
+      throw new ConnectException("read.method=query is not available yet; use subscription");
+    }
+    if (config.database() == null) {
+      throw new ConnectException(missingDatabaseMessage());
+    }
+    NativeLibrary.load();
+    String listed = TdNative.sourceSuperTables(config.connectionJson(), config.database());
+    List<String> all = listed.isEmpty() ? new ArrayList<>() : Arrays.asList(listed.split("\n"));
+    this.stables = config.selectStables(all);
     this.props = new HashMap<>(props);
   }
 
@@ -34,9 +53,25 @@ public class TDengineSourceConnector extends SourceConnector {
     return TDengineSourceTask.class;
   }
 
+  /** Round-robin: task i reads super tables i, i + n, i + 2n, ... */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    return Collections.singletonList(new HashMap<>(props));
+    int tasks = Math.max(1, Math.min(maxTasks, stables.size()));
+    List<StringBuilder> shares = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      shares.add(new StringBuilder());
+    }
+    for (int i = 0; i < stables.size(); i++) {
+      StringBuilder share = shares.get(i % tasks);
+      share.append(share.length() == 0 ? "" : "\n").append(stables.get(i));
+    }
+    List<Map<String, String>> configs = new ArrayList<>(tasks);
+    for (StringBuilder share : shares) {
+      Map<String, String> c = new HashMap<>(props);
+      c.put(TASK_STABLES, share.toString());
+      configs.add(c);
+    }
+    return configs;
   }
 
   @Override
@@ -47,12 +82,27 @@ public class TDengineSourceConnector extends SourceConnector {
     return TDengineSourceConfig.CONFIG_DEF;
   }
 
+  /** Adds cross-field and platform checks to per-field validation; never throws. */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Config result = super.validate(connectorConfigs);
-    if (!ConfigErrors.hasAnyErrors(result)) {
-      ConfigErrors.checkNativeLibrary(result);
+    if (ConfigErrors.hasAnyErrors(result)) {
+      return result;
     }
+    TDengineSourceConfig config = new TDengineSourceConfig(connectorConfigs);
+    if (config.database() == null) {
+      ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG).addErrorMessage(missingDatabaseMessage());
+    }
+    if (config.queryMethod()) {
+      ConfigErrors.field(result, TDengineSourceConfig.READ_METHOD_CONFIG)
+          .addErrorMessage("read.method=query is not available yet; use subscription");
+    }
+    ConfigErrors.checkNativeLibrary(result);
     return result;
+  }
+
+  private static String missingDatabaseMessage() {
+    return "No database to read: set " + ConnectionConfigs.DATABASE_CONFIG + " or put it in the path of "
+        + ConnectionConfigs.URL_CONFIG;
   }
 }

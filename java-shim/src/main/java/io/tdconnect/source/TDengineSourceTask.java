@@ -2,21 +2,38 @@ package io.tdconnect.source;
 
 import io.tdconnect.Version;
 import io.tdconnect.jni.NativeLibrary;
+import io.tdconnect.jni.TdNative;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Source task skeleton: loads the native library on start and polls without
- * producing records. {@code poll()} returns within poll.interval.ms, and
- * {@code stop()} (called from another thread) ends a waiting poll at once.
+ * Reads the task's super tables through one TMQ consumer. Each poll hands
+ * over one TMQ message (bounded by poll.interval.ms). Offsets live in
+ * Connect's offset storage; TMQ commits mirror them only after Kafka
+ * acknowledged the records ({@link #commit()}), never before.
  */
 public class TDengineSourceTask extends SourceTask {
+  private static final Logger log = LoggerFactory.getLogger(TDengineSourceTask.class);
+
+  /** Serialises native calls: poll runs on the task thread, stop and commit on others. */
+  private final Object nativeLock = new Object();
+  private volatile boolean stopping;
+  /** Released by stop(): ends the wait of a task with nothing to read. */
   private final CountDownLatch stopped = new CountDownLatch(1);
   private TDengineSourceConfig config;
+  private SourceRecordDecoder decoder;
+  private final Set<Map<String, Object>> partitions = new HashSet<>();
+  private long handle;
 
   @Override
   public String version() {
@@ -26,17 +43,92 @@ public class TDengineSourceTask extends SourceTask {
   @Override
   public void start(Map<String, String> props) {
     config = new TDengineSourceConfig(props);
+    String share = props.getOrDefault(TDengineSourceConnector.TASK_STABLES, "");
+    List<String> stables = share.isEmpty() ? new ArrayList<>() : Arrays.asList(share.split("\n"));
+    decoder = new SourceRecordDecoder(config.database());
+    if (stables.isEmpty()) {
+      log.info("No super tables to read for this task");
+      return;
+    }
     NativeLibrary.load();
+    synchronized (nativeLock) {
+      handle = TdNative.sourceOpen(config.nativeJson(props.get("name"), stables));
+      String warnings = TdNative.sourceStart(handle, storedOffsets(TdNative.sourceAssignments(handle)));
+      for (String w : warnings.split("\n")) {
+        if (!w.isEmpty()) {
+          log.warn("{}", w);
+        }
+      }
+    }
+  }
+
+  /** Connect's stored offsets of the assigned vgroups, in the native line format. */
+  private String storedOffsets(String assignments) {
+    StringBuilder lines = new StringBuilder();
+    for (String line : assignments.split("\n")) {
+      String[] parts = line.split("\t");
+      if (parts.length != 2) {
+        continue;
+      }
+      Map<String, Object> partition = SourceRecordDecoder.partition(parts[0], Integer.parseInt(parts[1]));
+      partitions.add(partition);
+      Map<String, Object> offset = context.offsetStorageReader().offset(partition);
+      if (offset != null && offset.get(SourceRecordDecoder.OFFSET) instanceof Number) {
+        Object skip = offset.get(SourceRecordDecoder.OFFSET_SKIP);
+        lines.append(parts[0]).append('\t').append(parts[1]).append('\t')
+            .append(((Number) offset.get(SourceRecordDecoder.OFFSET)).longValue()).append('\t')
+            .append(skip instanceof Number ? ((Number) skip).longValue() : 0).append('\n');
+      }
+    }
+    return lines.toString();
   }
 
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
-    stopped.await(config.pollIntervalMs(), TimeUnit.MILLISECONDS);
-    return null;
+    if (handle == 0) {
+      stopped.await(config.pollIntervalMs(), TimeUnit.MILLISECONDS);
+      return null;
+    }
+    byte[] records;
+    synchronized (nativeLock) {
+      if (stopping) {
+        return null;
+      }
+      records = TdNative.sourcePoll(handle, (int) config.pollIntervalMs());
+    }
+    return records == null ? null : decoder.decode(records);
   }
 
+  /** After Connect stored offsets (Kafka acknowledged the records): mirror them into TMQ. */
+  @Override
+  public void commit() {
+    synchronized (nativeLock) {
+      if (handle == 0) {
+        return;
+      }
+      for (Map<String, Object> partition : partitions) {
+        Map<String, Object> offset = context.offsetStorageReader().offset(partition);
+        if (offset != null && offset.get(SourceRecordDecoder.OFFSET) instanceof Number) {
+          TdNative.sourceCommit(
+              handle,
+              (String) partition.get(SourceRecordDecoder.PARTITION_TOPIC),
+              ((Number) partition.get(SourceRecordDecoder.PARTITION_VGROUP)).intValue(),
+              ((Number) offset.get(SourceRecordDecoder.OFFSET)).longValue());
+        }
+      }
+    }
+  }
+
+  /** Called from another thread; a running poll ends within poll.interval.ms, then the reader closes. */
   @Override
   public void stop() {
+    stopping = true;
     stopped.countDown();
+    synchronized (nativeLock) {
+      if (handle != 0) {
+        TdNative.sourceClose(handle);
+        handle = 0;
+      }
+    }
   }
 }

@@ -1,0 +1,406 @@
+//! Reads a task's super tables through TMQ and turns rows into records.
+//!
+//! Offsets: a source partition is (TMQ topic, vgroup); a record's offset is
+//! (`offset`, `skip`): resume reading at WAL version `offset` and drop the
+//! first `skip` rows received from there. The last row of a TMQ message
+//! carries (position after the message, 0); earlier rows carry (position
+//! before it, rows up to and including themselves). So whatever prefix of a
+//! message Kafka acknowledged, a restart resumes right after it.
+//!
+//! The receive future is kept alive across polls: the crate's own
+//! `recv_timeout` drops a message that arrives as its timeout fires.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use taos::sync::{Queryable, Taos};
+use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, TmqBuilder};
+use taos::{BorrowedValue, Consumer, Data, MessageSet, Meta, Offset, RawBlock};
+
+use super::config::{OutFormat, SourceConfig};
+use super::format::{json_value, line_field, push_key, push_measurement};
+use super::tags::TagCache;
+use crate::connection;
+use crate::error::{TdError, TdResult};
+use crate::structured::sql::ident;
+
+type Received = taos::RawResult<Option<(Offset, MessageSet<Meta, Data>)>>;
+type PendingReceive = Pin<Box<dyn Future<Output = Received> + Send>>;
+
+/// One Kafka record to be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutRecord {
+    pub kafka_topic: String,
+    pub key: String,
+    pub value: Vec<u8>,
+    /// Row time in ms (the Kafka record timestamp).
+    pub timestamp_ms: i64,
+    pub tmq_topic: String,
+    pub vgroup: i32,
+    pub offset: i64,
+    pub skip: u64,
+    pub stable: String,
+    pub table: String,
+}
+
+/// A vgroup of one of the task's topics, as TDengine assigned it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Assigned {
+    pub topic: String,
+    pub vgroup: i32,
+    pub begin: i64,
+    pub end: i64,
+}
+
+/// Where to start a vgroup (from Connect's offset storage).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct StartAt {
+    pub topic: String,
+    pub vgroup: i32,
+    pub offset: i64,
+    pub skip: u64,
+}
+
+pub struct SourceReader {
+    config: SourceConfig,
+    rt: tokio::runtime::Runtime,
+    consumer: Arc<Consumer>,
+    pending: Option<PendingReceive>,
+    taos: Taos,
+    tags: TagCache,
+    stable_of_topic: HashMap<String, String>,
+    /// Next WAL version to read per (topic, vgroup): the start of the next message.
+    positions: HashMap<(String, i32), i64>,
+    /// Rows still to drop per (topic, vgroup) when resuming inside a message.
+    skips: HashMap<(String, i32), u64>,
+    /// Offsets Kafka has acknowledged, committed to TDengine between receives.
+    commits: Vec<(String, i32, i64)>,
+    websocket_port: Option<u16>,
+}
+
+impl SourceReader {
+    /// Creates the TMQ topics (if missing) and subscribes to them.
+    pub fn open(config: SourceConfig) -> TdResult<Self> {
+        let taos = connection::connect(&config.connection, Some(&config.database))?;
+        let mut stable_of_topic = HashMap::new();
+        for stable in &config.stables {
+            let topic = config.tmq_topic(stable);
+            let sql = format!(
+                "CREATE TOPIC IF NOT EXISTS {} AS STABLE {}.{}",
+                topic,
+                ident(&config.database).map_err(TdError::fatal)?,
+                ident(stable).map_err(TdError::fatal)?
+            );
+            taos.exec(&sql)
+                .map_err(|e| TdError::from_taos(&format!("creating TMQ topic {topic}"), e))?;
+            stable_of_topic.insert(topic, stable.clone());
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("tdconnect-tmq")
+            .enable_all()
+            .build()
+            .map_err(|e| TdError::fatal(format!("starting the TMQ runtime: {e}")))?;
+        let dsn = consumer_dsn(&config)?;
+        let topics: Vec<String> = stable_of_topic.keys().cloned().collect();
+        let consumer = rt.block_on(async {
+            let mut c = TmqBuilder::from_dsn(dsn)?.build().await?;
+            c.subscribe(topics).await?;
+            Ok::<_, taos::Error>(c)
+        });
+        let consumer = consumer.map_err(|e| TdError::from_taos("subscribing", e))?;
+        let websocket_port = connection::websocket_port(&config.connection);
+        if let Some(port) = websocket_port {
+            crate::nodelay::towards_port(port);
+        }
+        Ok(SourceReader {
+            config,
+            rt,
+            consumer: Arc::new(consumer),
+            pending: None,
+            taos,
+            tags: TagCache::default(),
+            stable_of_topic,
+            positions: HashMap::new(),
+            skips: HashMap::new(),
+            commits: Vec::new(),
+            websocket_port,
+        })
+    }
+
+    /// The vgroups TDengine assigned to this consumer.
+    pub fn assignments(&self) -> Vec<Assigned> {
+        let consumer = self.consumer.clone();
+        let found = self
+            .rt
+            .block_on(async move { consumer.assignments().await });
+        let mut out = Vec::new();
+        for (topic, list) in found.unwrap_or_default() {
+            for a in list {
+                out.push(Assigned {
+                    topic: topic.clone(),
+                    vgroup: a.vgroup_id(),
+                    begin: a.begin(),
+                    end: a.end(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Positions every assigned vgroup: at its stored offset, else at the
+    /// start or end of the retained WAL (`subscription.from`). Returns
+    /// warnings (stored offsets no longer in the WAL: rows were lost).
+    pub fn start(&mut self, stored: &[StartAt]) -> TdResult<Vec<String>> {
+        let mut warnings = Vec::new();
+        let consumer = Arc::get_mut(&mut self.consumer)
+            .ok_or_else(|| TdError::fatal("consumer busy while positioning"))?;
+        let assigned = {
+            let found = self.rt.block_on(consumer.assignments());
+            found.unwrap_or_default()
+        };
+        for (topic, list) in assigned {
+            for a in list {
+                let key = (topic.clone(), a.vgroup_id());
+                let from_storage = stored
+                    .iter()
+                    .find(|s| s.topic == topic && s.vgroup == a.vgroup_id());
+                let (target, skip) = match from_storage {
+                    Some(s) if s.offset < a.begin() => {
+                        warnings.push(format!(
+                            "TMQ topic {topic} vgroup {}: stored offset {} is older than the retained WAL \
+                             (begins at {}); rows in between were dropped by TDengine \
+                             (raise WAL_RETENTION_PERIOD)",
+                            a.vgroup_id(),
+                            s.offset,
+                            a.begin()
+                        ));
+                        (a.begin(), 0)
+                    }
+                    Some(s) => (s.offset, s.skip),
+                    None if self.config.from_earliest => (a.begin().max(0), 0),
+                    None => (a.end().max(0), 0),
+                };
+                self.rt
+                    .block_on(consumer.offset_seek(&topic, a.vgroup_id(), target))
+                    .map_err(|e| {
+                        TdError::from_taos(&format!("seeking {topic} vgroup {}", a.vgroup_id()), e)
+                    })?;
+                self.positions.insert(key.clone(), target);
+                if skip > 0 {
+                    self.skips.insert(key, skip);
+                }
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Kafka acknowledged everything of the vgroup before `offset`.
+    pub fn commit(&mut self, topic: &str, vgroup: i32, offset: i64) {
+        self.commits.push((topic.to_owned(), vgroup, offset));
+    }
+
+    /// Waits up to `wait` for the next TMQ message and returns its rows as
+    /// records (none when nothing arrived).
+    pub fn poll(&mut self, wait: Duration) -> TdResult<Vec<OutRecord>> {
+        if self.pending.is_none() {
+            self.apply_commits()?;
+        }
+        let consumer = self.consumer.clone();
+        let fut = self.pending.get_or_insert_with(|| {
+            Box::pin(async move { consumer.recv_timeout(Timeout::Never).await })
+        });
+        // The timer must be made inside the runtime; the receive future survives it.
+        let received = match self
+            .rt
+            .block_on(async { tokio::time::timeout(wait, fut).await })
+        {
+            Err(_elapsed) => return Ok(Vec::new()),
+            Ok(r) => r,
+        };
+        self.pending = None;
+        let Some((offset, message)) = received.map_err(|e| TdError::from_taos("receiving", e))?
+        else {
+            return Ok(Vec::new());
+        };
+        let topic = offset.topic().to_owned();
+        let vgroup = offset.vgroup_id();
+        let stable = self
+            .stable_of_topic
+            .get(&topic)
+            .cloned()
+            .ok_or_else(|| TdError::fatal(format!("message from unknown TMQ topic {topic}")))?;
+        let mut blocks = Vec::new();
+        if let Some(data) = message.into_data() {
+            while let Some(block) = self
+                .rt
+                .block_on(data.fetch_raw_block())
+                .map_err(|e| TdError::from_taos("fetching a block", e))?
+            {
+                blocks.push(block);
+            }
+        }
+        let consumer = self.consumer.clone();
+        let (t, v) = (topic.clone(), vgroup);
+        let after = self
+            .rt
+            .block_on(async move { consumer.position(&t, v).await })
+            .map_err(|e| TdError::from_taos("reading the position", e))?;
+        let key = (topic.clone(), vgroup);
+        let before = self.positions.insert(key.clone(), after).unwrap_or(after);
+        if let Some(port) = self.websocket_port {
+            crate::nodelay::towards_port(port);
+        }
+        let mut out = Vec::new();
+        for block in &blocks {
+            self.rows_of(block, &stable, &topic, vgroup, &mut out)?;
+        }
+        let n = out.len();
+        for (k, r) in out.iter_mut().enumerate() {
+            (r.offset, r.skip) = if k + 1 == n {
+                (after, 0)
+            } else {
+                (before, k as u64 + 1)
+            };
+        }
+        if let Some(skip) = self.skips.remove(&key) {
+            let dropped = (skip as usize).min(n);
+            out.drain(..dropped);
+        }
+        Ok(out)
+    }
+
+    fn rows_of(
+        &mut self,
+        block: &RawBlock,
+        stable: &str,
+        topic: &str,
+        vgroup: i32,
+        out: &mut Vec<OutRecord>,
+    ) -> TdResult<()> {
+        let table = block.table_name().unwrap_or_default().to_owned();
+        let fields = block.fields();
+        let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+        let tags = self
+            .tags
+            .get(&self.taos, &self.config.database, stable, &table)?
+            .clone();
+        let kafka_topic = self.config.kafka_topic(stable);
+        for row in 0..block.nrows() {
+            let cells: Vec<BorrowedValue<'_>> = (0..names.len())
+                .map(|c| {
+                    block
+                        .get_ref(row, c)
+                        .unwrap_or(BorrowedValue::Null(taos::Ty::Null))
+                })
+                .collect();
+            let (ts_raw, ts_ms) = match cells.first() {
+                Some(BorrowedValue::Timestamp(t)) => (t.as_raw_i64(), to_ms(t)),
+                _ => (0, 0),
+            };
+            let value = match self.config.out_format {
+                OutFormat::Json => {
+                    let mut obj = serde_json::Map::with_capacity(names.len() + tags.json.len());
+                    for (name, cell) in names.iter().zip(&cells) {
+                        obj.insert((*name).to_owned(), json_value(cell));
+                    }
+                    for (k, v) in &tags.json {
+                        obj.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                    serde_json::to_vec(&obj).map_err(|e| TdError::fatal(e.to_string()))?
+                }
+                OutFormat::Line => {
+                    let mut line = String::new();
+                    push_measurement(stable, &mut line);
+                    line.push_str(&tags.line);
+                    let mut sep = ' ';
+                    for (name, cell) in names.iter().zip(&cells).skip(1) {
+                        let mark = line.len();
+                        line.push(sep);
+                        push_key(name, &mut line);
+                        line.push('=');
+                        if line_field(cell, &mut line) {
+                            sep = ',';
+                        } else {
+                            line.truncate(mark);
+                        }
+                    }
+                    line.push(' ');
+                    line.push_str(&ts_raw.to_string());
+                    line.into_bytes()
+                }
+            };
+            out.push(OutRecord {
+                kafka_topic: kafka_topic.clone(),
+                key: table.clone(),
+                value,
+                timestamp_ms: ts_ms,
+                tmq_topic: topic.to_owned(),
+                vgroup,
+                offset: 0,
+                skip: 0,
+                stable: stable.to_owned(),
+                table: table.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn apply_commits(&mut self) -> TdResult<()> {
+        for (topic, vgroup, offset) in std::mem::take(&mut self.commits) {
+            let consumer = self.consumer.clone();
+            self.rt
+                .block_on(async move { consumer.commit_offset(&topic, vgroup, offset).await })
+                .map_err(|e| TdError::from_taos("committing a TMQ offset", e))?;
+        }
+        Ok(())
+    }
+
+    /// Commits what Kafka acknowledged and leaves the consumer group.
+    pub fn close(mut self) {
+        self.pending = None;
+        let _ = self.apply_commits();
+        // Dropping a native consumer blocks for seconds (tmq_unsubscribe): off this thread.
+        let consumer = self.consumer;
+        self.rt.spawn_blocking(move || drop(consumer));
+        self.rt.shutdown_background();
+    }
+}
+
+fn to_ms(t: &taos::taos_query::common::Timestamp) -> i64 {
+    match t {
+        taos::taos_query::common::Timestamp::Milliseconds(v) => *v,
+        taos::taos_query::common::Timestamp::Microseconds(v) => v.div_euclid(1_000),
+        taos::taos_query::common::Timestamp::Nanoseconds(v) => v.div_euclid(1_000_000),
+    }
+}
+
+/// The consumer's DSN: the connection's, with credentials and TMQ settings.
+fn consumer_dsn(config: &SourceConfig) -> TdResult<Dsn> {
+    let c = &config.connection;
+    let mut dsn = Dsn::from_str(&c.dsn)
+        .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", c.dsn)))?;
+    dsn.username = Some(c.user.clone());
+    dsn.password = Some(c.password.clone());
+    dsn.subject = None;
+    if let Some(lib) = &c.native_library {
+        dsn.params.insert("libraryPath".into(), lib.clone());
+    }
+    let reset = if config.from_earliest {
+        "earliest"
+    } else {
+        "latest"
+    };
+    for (k, v) in [
+        ("group.id", config.group_id.as_str()),
+        ("auto.offset.reset", reset),
+        ("enable.auto.commit", "false"),
+    ] {
+        dsn.params.insert(k.into(), v.into());
+    }
+    Ok(dsn)
+}
