@@ -10,6 +10,7 @@ use crate::error::{TdError, TdResult};
 pub enum OutFormat {
     Line,
     Json,
+    Struct,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

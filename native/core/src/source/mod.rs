@@ -8,3 +8,4 @@ pub mod format;
 pub mod output;
 pub mod reader;
 pub mod tags;
+pub mod typed;

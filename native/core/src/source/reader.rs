@@ -24,6 +24,7 @@ use taos::{BorrowedValue, Consumer, Data, MessageSet, Meta, Offset, RawBlock};
 use super::config::{OutFormat, SourceConfig};
 use super::format::{json_value, line_field, push_key, push_measurement};
 use super::tags::TagCache;
+use super::typed;
 use crate::connection;
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
@@ -312,6 +313,18 @@ impl SourceReader {
                         obj.entry(k.clone()).or_insert_with(|| v.clone());
                     }
                     serde_json::to_vec(&obj).map_err(|e| TdError::fatal(e.to_string()))?
+                }
+                OutFormat::Struct => {
+                    let mut payload = Vec::with_capacity(64 + names.len() * 16);
+                    let count = (names.len() + tags.typed.len()).min(u16::MAX as usize) as u16;
+                    payload.extend_from_slice(&count.to_le_bytes());
+                    for ((name, field), cell) in names.iter().zip(&fields).zip(&cells) {
+                        typed::field(name, field.ty(), cell, &mut payload);
+                    }
+                    for (name, ty, v) in &tags.typed {
+                        typed::field(name, *ty, &v.to_borrowed_value(), &mut payload);
+                    }
+                    payload
                 }
                 OutFormat::Line => {
                     let mut line = String::new();

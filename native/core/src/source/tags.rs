@@ -23,6 +23,8 @@ pub struct TableTags {
     pub json: serde_json::Map<String, serde_json::Value>,
     /// `,tag=value,...` for line protocol (NULL tags left out).
     pub line: String,
+    /// The values with their types, for `out.format=struct`.
+    pub typed: Vec<(String, taos::Ty, taos::Value)>,
 }
 
 impl TableTags {
@@ -30,6 +32,7 @@ impl TableTags {
         let mut t = TableTags::default();
         for (name, v) in tags {
             t.json.insert(name.to_owned(), json_value(&v));
+            t.typed.push((name.to_owned(), v.ty(), v.to_value()));
             if let Some(text) = tag_text(&v) {
                 t.line.push(',');
                 push_key(name, &mut t.line);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -23,11 +24,14 @@ final class SourceRecordDecoder {
   static final String OFFSET_SKIP = "skip";
 
   private final String database;
+  /** Builds typed values for out.format=struct; null for the text formats. */
+  private final SourceStructs structs;
   /** Source partition maps are shared by all records of a vgroup. */
   private final Map<String, Map<String, Object>> partitions = new HashMap<>();
 
-  SourceRecordDecoder(String database) {
+  SourceRecordDecoder(String database, SourceStructs structs) {
     this.database = database;
+    this.structs = structs;
   }
 
   static Map<String, Object> partition(String tmqTopic, int vgroup) {
@@ -62,9 +66,16 @@ final class SourceRecordDecoder {
       headers.addString("tdengine.database", database);
       headers.addString("tdengine.stable", stable);
       headers.addString("tdengine.table", table);
-      out.add(new SourceRecord(
-          partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, key, Schema.STRING_SCHEMA,
-          new String(value, StandardCharsets.UTF_8), timestamp, headers));
+      if (structs == null) {
+        out.add(new SourceRecord(
+            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, key, Schema.STRING_SCHEMA,
+            new String(value, StandardCharsets.UTF_8), timestamp, headers));
+      } else {
+        Struct struct = structs.decode(stable, value);
+        out.add(new SourceRecord(
+            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, key, struct.schema(), struct, timestamp,
+            headers));
+      }
     }
     return out;
   }

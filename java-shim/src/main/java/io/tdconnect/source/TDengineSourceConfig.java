@@ -40,10 +40,18 @@ public class TDengineSourceConfig extends AbstractConfig {
   public static final String OUT_FORMAT_CONFIG = "out.format";
   private static final String OUT_FORMAT_DOC =
       "Record values: json (an object of columns and tags; timestamps as integers in the database"
-          + " precision, bytes as base64) or line (InfluxDB line protocol with TDengine's typed"
-          + " number suffixes). Keys are the child table name.";
+          + " precision, bytes as base64), line (InfluxDB line protocol with TDengine's typed"
+          + " number suffixes) or struct (a typed Connect Struct for any converter: Avro,"
+          + " Protobuf, JSON Schema). Keys are the child table name.";
   private static final String OUT_FORMAT_DISPLAY = "Output format";
-  private static final Choices OUT_FORMAT_CHOICES = Choices.of("json", "line");
+  private static final Choices OUT_FORMAT_CHOICES = Choices.of("json", "line", "struct");
+
+  public static final String STRUCT_TIMESTAMP_CONFIG = "struct.timestamp.type";
+  private static final String STRUCT_TIMESTAMP_DOC =
+      "TIMESTAMP columns in struct records: timestamp (Connect Timestamp, milliseconds; finer"
+          + " digits of us/ns databases are floored) or int64 (the raw value in the database precision).";
+  private static final String STRUCT_TIMESTAMP_DISPLAY = "Struct timestamp type";
+  private static final Choices STRUCT_TIMESTAMP_CHOICES = Choices.of("timestamp", "int64");
 
   public static final String READ_METHOD_CONFIG = "read.method";
   private static final String READ_METHOD_DOC =
@@ -104,7 +112,10 @@ public class TDengineSourceConfig extends AbstractConfig {
         .define(TOPIC_IGNORE_DB_CONFIG, Type.BOOLEAN, false, Importance.LOW, TOPIC_IGNORE_DB_DOC, TOPIC_GROUP, ++t,
             Width.SHORT, TOPIC_IGNORE_DB_DISPLAY)
         .define(OUT_FORMAT_CONFIG, Type.STRING, "json", OUT_FORMAT_CHOICES.validator(), Importance.HIGH,
-            OUT_FORMAT_DOC, TOPIC_GROUP, ++t, Width.SHORT, OUT_FORMAT_DISPLAY, OUT_FORMAT_CHOICES);
+            OUT_FORMAT_DOC, TOPIC_GROUP, ++t, Width.SHORT, OUT_FORMAT_DISPLAY, OUT_FORMAT_CHOICES)
+        .define(STRUCT_TIMESTAMP_CONFIG, Type.STRING, "timestamp", STRUCT_TIMESTAMP_CHOICES.validator(),
+            Importance.LOW, STRUCT_TIMESTAMP_DOC, TOPIC_GROUP, ++t, Width.SHORT, STRUCT_TIMESTAMP_DISPLAY,
+            STRUCT_TIMESTAMP_CHOICES);
     int r = 0;
     def.define(READ_METHOD_CONFIG, Type.STRING, "subscription", READ_METHOD_CHOICES.validator(), Importance.HIGH,
             READ_METHOD_DOC, READ_GROUP, ++r, Width.SHORT, READ_METHOD_DISPLAY, READ_METHOD_CHOICES)
@@ -131,6 +142,15 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public long pollIntervalMs() {
     return getLong(POLL_INTERVAL_MS_CONFIG);
+  }
+
+  public boolean structOutput() {
+    return "struct".equals(getString(OUT_FORMAT_CONFIG));
+  }
+
+  /** Struct TIMESTAMP columns as Connect Timestamps (else raw int64). */
+  public boolean structTimestamps() {
+    return "timestamp".equals(getString(STRUCT_TIMESTAMP_CONFIG));
   }
 
   public boolean queryMethod() {

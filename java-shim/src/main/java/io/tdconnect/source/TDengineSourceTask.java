@@ -45,7 +45,9 @@ public class TDengineSourceTask extends SourceTask {
     config = new TDengineSourceConfig(props);
     String share = props.getOrDefault(TDengineSourceConnector.TASK_STABLES, "");
     List<String> stables = share.isEmpty() ? new ArrayList<>() : Arrays.asList(share.split("\n"));
-    decoder = new SourceRecordDecoder(config.database());
+    decoder = new SourceRecordDecoder(
+        config.database(),
+        config.structOutput() ? new SourceStructs(config.database(), config.structTimestamps()) : null);
     if (stables.isEmpty()) {
       log.info("No super tables to read for this task");
       return;
