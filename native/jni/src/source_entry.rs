@@ -15,6 +15,16 @@ use crate::handles::{lock, Registry};
 
 static SOURCES: Registry<SourceReader> = Registry::new();
 
+/// Runs `f` on the reader behind `handle`.
+fn on_reader<T>(
+    handle: jlong,
+    f: impl FnOnce(&mut SourceReader) -> Result<T, TdError>,
+) -> BoundaryResult<T> {
+    let reader = SOURCES.get(handle)?;
+    let mut guard = lock(&reader)?;
+    Ok(f(&mut guard)?)
+}
+
 fn json_error(e: serde_json::Error) -> TdError {
     TdError::fatal(format!("JSON from the shim: {e}"))
 }
@@ -80,9 +90,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceAssignments<'l>(
     handle: jlong,
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
-        let reader = SOURCES.get(handle)?;
-        let assigned = lock(&reader)?.assignments();
-        let lines: Vec<String> = assigned
+        let lines: Vec<String> = on_reader(handle, |r| Ok(r.assignments()))?
             .iter()
             .map(|a| format!("{}\t{}", a.topic, a.vgroup))
             .collect();
@@ -102,8 +110,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceStart<'l>(
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
         let stored = parse_stored(&stored_lines.try_to_string(env)?)?;
-        let reader = SOURCES.get(handle)?;
-        let warnings = lock(&reader)?.start(&stored)?;
+        let warnings = on_reader(handle, |r| r.start(&stored))?;
         Ok(env.new_string(warnings.join("\n"))?)
     })
     .resolve::<ThrowConnectException>()
@@ -119,13 +126,26 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourcePoll<'l>(
     wait_ms: jint,
 ) -> JByteArray<'l> {
     env.with_env(|env| -> BoundaryResult<JByteArray<'l>> {
-        let reader = SOURCES.get(handle)?;
         let wait = std::time::Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0));
-        let records = lock(&reader)?.poll(wait)?;
+        let records = on_reader(handle, |r| r.poll(wait))?;
         if records.is_empty() {
             return Ok(JByteArray::null());
         }
         Ok(env.byte_array_from_slice(&output::encode(&records))?)
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Lag, time behind, WAL retention and new warnings, as `key=value` lines.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceStats<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> JString<'l> {
+    env.with_env(|env| -> BoundaryResult<JString<'l>> {
+        let stats = on_reader(handle, |r| Ok(r.stats()))?;
+        Ok(env.new_string(stats)?)
     })
     .resolve::<ThrowConnectException>()
 }
@@ -142,9 +162,10 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceCommit<'l>(
 ) {
     env.with_env(|env| -> BoundaryResult<()> {
         let topic = topic.try_to_string(env)?;
-        let reader = SOURCES.get(handle)?;
-        lock(&reader)?.commit(&topic, vgroup, offset);
-        Ok(())
+        on_reader(handle, |r| {
+            r.commit(&topic, vgroup, offset);
+            Ok(())
+        })
     })
     .resolve::<ThrowConnectException>()
 }

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use taos::sync::{Queryable, Taos};
+use taos::sync::{Fetchable, Queryable, Taos};
 use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, TmqBuilder};
 use taos::{BorrowedValue, Consumer, Data, MessageSet, Meta, Offset, RawBlock};
 
@@ -81,7 +81,27 @@ pub struct SourceReader {
     /// Offsets Kafka has acknowledged, committed to TDengine between receives.
     commits: Vec<(String, i32, i64)>,
     websocket_port: Option<u16>,
+    health: Health,
 }
+
+/// Lag and WAL retention, refreshed between messages (TMQ requests must not
+/// overlap a receive in flight).
+#[derive(Default)]
+struct Health {
+    /// The database's WAL_RETENTION_PERIOD in seconds, when known.
+    retention_s: Option<i64>,
+    /// WAL entries not yet read, summed over vgroups.
+    lag: i64,
+    /// Since when each lagging vgroup has been behind.
+    behind_since: HashMap<(String, i32), std::time::Instant>,
+    checked: Option<std::time::Instant>,
+    /// Vgroups already warned about (once per episode of lag).
+    warned: std::collections::HashSet<(String, i32)>,
+    warnings: Vec<String>,
+}
+
+/// How often lag is measured while messages flow.
+const HEALTH_EVERY: Duration = Duration::from_secs(5);
 
 impl SourceReader {
     /// Creates the TMQ topics (if missing) and subscribes to them.
@@ -130,6 +150,11 @@ impl SourceReader {
             skips: HashMap::new(),
             commits: Vec::new(),
             websocket_port,
+            health: Health::default(),
+        })
+        .map(|mut reader| {
+            reader.health.retention_s = reader.wal_retention();
+            reader
         })
     }
 
@@ -272,7 +297,95 @@ impl SourceReader {
             let dropped = (skip as usize).min(n);
             out.drain(..dropped);
         }
+        if self
+            .health
+            .checked
+            .is_none_or(|at| at.elapsed() > HEALTH_EVERY)
+        {
+            self.check_health();
+        }
         Ok(out)
+    }
+
+    /// Measures lag per vgroup; warns when a vgroup has been behind for half
+    /// the WAL retention (TDengine drops WAL regardless of consumers) and
+    /// when the WAL start has passed the read position (rows were lost).
+    fn check_health(&mut self) {
+        self.health.checked = Some(std::time::Instant::now());
+        let mut lag = 0;
+        for a in self.assignments() {
+            let key = (a.topic.clone(), a.vgroup);
+            let Some(&position) = self.positions.get(&key) else {
+                continue;
+            };
+            if a.begin > position {
+                self.health.warnings.push(format!(
+                    "TMQ topic {} vgroup {}: TDengine dropped WAL entries {position}..{} before they were read \
+                     (WAL_RETENTION_PERIOD too short for this lag); those rows are lost",
+                    a.topic, a.vgroup, a.begin
+                ));
+                self.positions.insert(key.clone(), a.begin);
+            }
+            let behind = (a.end - position).max(0);
+            lag += behind;
+            if behind == 0 {
+                self.health.behind_since.remove(&key);
+                self.health.warned.remove(&key);
+                continue;
+            }
+            let since = *self
+                .health
+                .behind_since
+                .entry(key.clone())
+                .or_insert_with(std::time::Instant::now);
+            if let Some(retention) = self.health.retention_s.filter(|r| *r > 0) {
+                let behind_s = since.elapsed().as_secs() as i64;
+                if behind_s * 2 >= retention && self.health.warned.insert(key) {
+                    self.health.warnings.push(format!(
+                        "TMQ topic {} vgroup {}: {behind} WAL entries behind for {behind_s} s; TDengine keeps \
+                         WAL for {retention} s (WAL_RETENTION_PERIOD) whether or not they were read",
+                        a.topic, a.vgroup
+                    ));
+                }
+            }
+        }
+        self.health.lag = lag;
+    }
+
+    /// `key=value` lines for the task's metrics: lag, seconds behind, WAL
+    /// retention; then the warnings raised since the last call.
+    pub fn stats(&mut self) -> String {
+        let behind_ms = self
+            .health
+            .behind_since
+            .values()
+            .map(|t| t.elapsed().as_millis() as i64)
+            .max()
+            .unwrap_or(0);
+        let mut out = format!(
+            "lag={}\nbehind_ms={behind_ms}\nwal_retention_s={}\n",
+            self.health.lag,
+            self.health.retention_s.unwrap_or(-1)
+        );
+        for w in self.health.warnings.drain(..) {
+            out.push_str("warning=");
+            out.push_str(&w.replace('\n', " "));
+            out.push('\n');
+        }
+        out
+    }
+
+    fn wal_retention(&self) -> Option<i64> {
+        let sql = format!(
+            "SELECT `wal_retention_period` FROM information_schema.ins_databases WHERE name = '{}'",
+            self.config.database
+        );
+        let rows = self
+            .taos
+            .query(sql)
+            .and_then(|mut rs| rs.to_rows_vec())
+            .ok()?;
+        rows.first()?.first()?.to_string().ok()?.parse().ok()
     }
 
     fn rows_of(

@@ -72,10 +72,13 @@ class SourceSubscriptionIT {
     TDengineTarget td = TDengine.require("SourceSubscriptionIT json");
     String db = "it_src";
     TDengine.dropTopic(td, "tdconnect_it_src_meters");
+    TDengine.dropTopic(td, "tdconnect_it_src_meters2");
     createMeters(td, db);
     fill(td, db, 0, 1000);
     ConnectRest rest = TestCluster.worker(TestCluster.Worker.LATEST_DISTRIBUTED).rest();
-    rest.createConnector(ConnectRest.connectorBody("source-json", config(td, db, "tdsrc", "json")));
+    Map<String, Object> c = config(td, db, "tdsrc", "json");
+    c.put("discovery.interval.ms", "2000");
+    rest.createConnector(ConnectRest.connectorBody("source-json", c));
     rest.awaitRunning("source-json", 1, 60_000);
 
     String topic = "tdsrc-it_src-meters";
@@ -94,10 +97,20 @@ class SourceSubscriptionIT {
     assertEquals(1001, more.size());
     assertTrue(more.stream().anyMatch(v -> v.contains("\"extra\":42") && v.contains("\"gid\":1")), more.toString());
 
+    // A super table created upstream is discovered and read without touching the connector.
+    TDengine.exec(td, "CREATE STABLE " + db + ".meters2 (ts TIMESTAMP, v INT) TAGS (k INT)");
+    TDengine.exec(td, "INSERT INTO " + db + ".e1 USING " + db + ".meters2 TAGS (7) VALUES (1700000000000, 1)"
+        + " (1700000000001, 2) (1700000000002, 3)");
+    List<String> discovered = TestCluster.consume("tdsrc-it_src-meters2", 3, 90_000);
+    assertEquals(3, discovered.size(), discovered.toString());
+    assertTrue(discovered.get(0).contains("\"k\":7"), discovered.toString());
+
     assertEquals(204, rest.delete("/connectors/source-json").status);
     TDengine.dropTopic(td, "tdconnect_it_src_meters");
+    TDengine.dropTopic(td, "tdconnect_it_src_meters2");
     TDengine.dropDatabase(td, db);
-    System.out.println("TDengine-backed: source JSON: 1000 rows -> 1000 records with tags; a new column arrived live");
+    System.out.println("TDengine-backed: source JSON: 1000 rows -> 1000 records with tags; a new column arrived live;"
+        + " a new super table was discovered and read");
   }
 
   @Test

@@ -55,6 +55,9 @@ public final class TdNative {
   /** Waits up to waitMs for one TMQ message; its records (see SourceRecordDecoder), or null. */
   public static native byte[] sourcePoll(long handle, int waitMs);
 
+  /** {@code lag=}, {@code behind_ms=}, {@code wal_retention_s=} and {@code warning=} lines. */
+  public static native String sourceStats(long handle);
+
   /** Kafka acknowledged the vgroup's records before offset. */
   public static native void sourceCommit(long handle, String tmqTopic, int vgroup, long offset);
 

@@ -1,17 +1,10 @@
 package io.tdconnect.sink;
 
-import java.lang.management.ManagementFactory;
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.JMException;
-import javax.management.MBeanServer;
+import io.tdconnect.jmx.TaskMBeans;
 import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Counters of one sink task, published as an MBean while the task runs. */
 final class SinkTaskMetrics implements SinkTaskMetricsMBean {
-  private static final Logger log = LoggerFactory.getLogger(SinkTaskMetrics.class);
-
   private volatile long recordsReceived;
   private volatile long rowsWritten;
   private volatile long batchesWritten;
@@ -23,35 +16,13 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean {
   private volatile String lastError = "";
   private ObjectName name;
 
-  /** Registers under the lowest free task number of the connector; JMX failures only log. */
   void register(String connector) {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    String quoted = ObjectName.quote(connector == null ? "unnamed" : connector);
-    for (int task = 0; task < 10_000; task++) {
-      try {
-        ObjectName candidate =
-            new ObjectName("io.tdconnect:type=sink-task,connector=" + quoted + ",task=" + task);
-        server.registerMBean(this, candidate);
-        name = candidate;
-        return;
-      } catch (InstanceAlreadyExistsException e) {
-        // taken by another task of the same connector: try the next number
-      } catch (JMException e) {
-        log.warn("tdconnect: sink task metrics not published over JMX: {}", e.toString());
-        return;
-      }
-    }
+    name = TaskMBeans.register(this, "sink-task", connector);
   }
 
   void unregister() {
-    if (name != null) {
-      try {
-        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-      } catch (JMException e) {
-        log.debug("tdconnect: unregistering {}: {}", name, e.toString());
-      }
-      name = null;
-    }
+    TaskMBeans.unregister(name);
+    name = null;
   }
 
   ObjectName objectName() {

@@ -85,6 +85,12 @@ public class TDengineSourceConfig extends AbstractConfig {
       "Longest time one poll waits for new data before returning to the worker.";
   private static final String POLL_INTERVAL_MS_DISPLAY = "Poll interval (ms)";
 
+  public static final String DISCOVERY_INTERVAL_MS_CONFIG = "discovery.interval.ms";
+  private static final String DISCOVERY_INTERVAL_MS_DOC =
+      "How often the connector looks for super tables created or dropped upstream (then the"
+          + " tasks are reconfigured).";
+  private static final String DISCOVERY_INTERVAL_MS_DISPLAY = "Discovery interval (ms)";
+
   public static final String FETCH_MAX_ROWS_CONFIG = "fetch.max.rows";
   private static final String FETCH_MAX_ROWS_DOC = "Accepted for TDengine's connector; a poll returns one TMQ message.";
   private static final String FETCH_MAX_ROWS_DISPLAY = "Fetch max rows";
@@ -129,6 +135,8 @@ public class TDengineSourceConfig extends AbstractConfig {
             READ_GROUP, ++r, Width.SHORT, FROM_DISPLAY, FROM_CHOICES)
         .define(POLL_INTERVAL_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM,
             POLL_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, POLL_INTERVAL_MS_DISPLAY)
+        .define(DISCOVERY_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
+            DISCOVERY_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, DISCOVERY_INTERVAL_MS_DISPLAY)
         .define(FETCH_MAX_ROWS_CONFIG, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
             FETCH_MAX_ROWS_DOC, READ_GROUP, ++r, Width.SHORT, FETCH_MAX_ROWS_DISPLAY)
         .define(PRECISION_CONFIG, Type.STRING, "", Importance.LOW, PRECISION_DOC, READ_GROUP, ++r, Width.SHORT,
@@ -142,6 +150,10 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public long pollIntervalMs() {
     return getLong(POLL_INTERVAL_MS_CONFIG);
+  }
+
+  public long discoveryIntervalMs() {
+    return getLong(DISCOVERY_INTERVAL_MS_CONFIG);
   }
 
   public boolean structOutput() {

@@ -10,22 +10,31 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams TDengine super tables into Kafka through TMQ subscriptions; the
  * super tables are shared out among the tasks.
  */
 public class TDengineSourceConnector extends SourceConnector {
+  private static final Logger log = LoggerFactory.getLogger(TDengineSourceConnector.class);
   /** Task config key: the task's super tables, one per line. */
   static final String TASK_STABLES = "tdconnect.task.stables";
 
   private Map<String, String> props;
-  private List<String> stables;
+  private TDengineSourceConfig config;
+  private volatile List<String> stables;
+  /** Looks for super tables created or dropped upstream and reconfigures the tasks. */
+  private ScheduledExecutorService discovery;
 
   @Override
   public String version() {
@@ -42,10 +51,35 @@ public class TDengineSourceConnector extends SourceConnector {
       throw new ConnectException(missingDatabaseMessage());
     }
     NativeLibrary.load();
+    this.config = config;
+    this.stables = listStables();
+    this.props = new HashMap<>(props);
+    long every = config.discoveryIntervalMs();
+    discovery = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tdconnect-source-discovery-" + props.get("name"));
+      t.setDaemon(true);
+      return t;
+    });
+    discovery.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private List<String> listStables() {
     String listed = TdNative.sourceSuperTables(config.connectionJson(), config.database());
     List<String> all = listed.isEmpty() ? new ArrayList<>() : Arrays.asList(listed.split("\n"));
-    this.stables = config.selectStables(all);
-    this.props = new HashMap<>(props);
+    return config.selectStables(all);
+  }
+
+  private void rediscover() {
+    try {
+      List<String> now = listStables();
+      if (!now.equals(stables)) {
+        log.info("Super tables of {} changed from {} to {}: reconfiguring tasks", config.database(), stables, now);
+        stables = now;
+        context.requestTaskReconfiguration();
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not list the super tables of {}: {}", config.database(), e.getMessage());
+    }
   }
 
   @Override
@@ -56,6 +90,7 @@ public class TDengineSourceConnector extends SourceConnector {
   /** Round-robin: task i reads super tables i, i + n, i + 2n, ... */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
+    List<String> stables = this.stables;
     int tasks = Math.max(1, Math.min(maxTasks, stables.size()));
     List<StringBuilder> shares = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
@@ -75,7 +110,11 @@ public class TDengineSourceConnector extends SourceConnector {
   }
 
   @Override
-  public void stop() {}
+  public void stop() {
+    if (discovery != null) {
+      discovery.shutdownNow();
+    }
+  }
 
   @Override
   public ConfigDef config() {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public class TDengineSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSourceTask.class);
 
+  private static final long STATS_EVERY_MS = 5_000;
+
   /** Serialises native calls: poll runs on the task thread, stop and commit on others. */
   private final Object nativeLock = new Object();
   private volatile boolean stopping;
@@ -33,6 +35,8 @@ public class TDengineSourceTask extends SourceTask {
   private TDengineSourceConfig config;
   private SourceRecordDecoder decoder;
   private final Set<Map<String, Object>> partitions = new HashSet<>();
+  private final SourceTaskMetrics metrics = new SourceTaskMetrics();
+  private long statsReadAt;
   private long handle;
 
   @Override
@@ -53,6 +57,7 @@ public class TDengineSourceTask extends SourceTask {
       return;
     }
     NativeLibrary.load();
+    metrics.register(props.get("name"));
     synchronized (nativeLock) {
       handle = TdNative.sourceOpen(config.nativeJson(props.get("name"), stables));
       String warnings = TdNative.sourceStart(handle, storedOffsets(TdNative.sourceAssignments(handle)));
@@ -92,13 +97,26 @@ public class TDengineSourceTask extends SourceTask {
       return null;
     }
     byte[] records;
+    String stats = null;
+    long t0 = System.nanoTime();
     synchronized (nativeLock) {
       if (stopping) {
         return null;
       }
       records = TdNative.sourcePoll(handle, (int) config.pollIntervalMs());
+      if (System.currentTimeMillis() - statsReadAt > STATS_EVERY_MS) {
+        statsReadAt = System.currentTimeMillis();
+        stats = TdNative.sourceStats(handle);
+      }
     }
-    return records == null ? null : decoder.decode(records);
+    List<SourceRecord> out = records == null ? null : decoder.decode(records);
+    metrics.polled(out == null ? 0 : out.size(), System.nanoTime() - t0);
+    if (stats != null) {
+      for (String warning : metrics.update(stats)) {
+        log.warn("{}", warning);
+      }
+    }
+    return out;
   }
 
   /** After Connect stored offsets (Kafka acknowledged the records): mirror them into TMQ. */
@@ -126,6 +144,7 @@ public class TDengineSourceTask extends SourceTask {
   public void stop() {
     stopping = true;
     stopped.countDown();
+    metrics.unregister();
     synchronized (nativeLock) {
       if (handle != 0) {
         TdNative.sourceClose(handle);

@@ -1,0 +1,94 @@
+package io.tdconnect.source;
+
+import io.tdconnect.jmx.TaskMBeans;
+import javax.management.ObjectName;
+
+/** Counters of one source task, published as an MBean while the task runs. */
+final class SourceTaskMetrics implements SourceTaskMetricsMBean {
+  private volatile long recordsProduced;
+  private volatile long polls;
+  private volatile long lastPollNanos;
+  private volatile long maxPollNanos;
+  private volatile long lag;
+  private volatile long behindMs;
+  private volatile long walRetentionSeconds = -1;
+  private volatile String lastWarning = "";
+  private ObjectName name;
+
+  void register(String connector) {
+    name = TaskMBeans.register(this, "source-task", connector);
+  }
+
+  void unregister() {
+    TaskMBeans.unregister(name);
+    name = null;
+  }
+
+  void polled(int records, long nanos) {
+    recordsProduced += records;
+    polls++;
+    lastPollNanos = nanos;
+    maxPollNanos = Math.max(maxPollNanos, nanos);
+  }
+
+  /** Takes the native stats lines; returns the warnings among them. */
+  java.util.List<String> update(String stats) {
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    for (String line : stats.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      String key = line.substring(0, eq);
+      String value = line.substring(eq + 1);
+      switch (key) {
+        case "lag": lag = Long.parseLong(value); break;
+        case "behind_ms": behindMs = Long.parseLong(value); break;
+        case "wal_retention_s": walRetentionSeconds = Long.parseLong(value); break;
+        case "warning": lastWarning = value; warnings.add(value); break;
+        default: break;
+      }
+    }
+    return warnings;
+  }
+
+  @Override
+  public long getRecordsProduced() {
+    return recordsProduced;
+  }
+
+  @Override
+  public long getPolls() {
+    return polls;
+  }
+
+  @Override
+  public double getLastPollLatencyMs() {
+    return lastPollNanos / 1e6;
+  }
+
+  @Override
+  public double getMaxPollLatencyMs() {
+    return maxPollNanos / 1e6;
+  }
+
+  @Override
+  public long getLag() {
+    return lag;
+  }
+
+  @Override
+  public long getBehindMs() {
+    return behindMs;
+  }
+
+  @Override
+  public long getWalRetentionSeconds() {
+    return walRetentionSeconds;
+  }
+
+  @Override
+  public String getLastWarning() {
+    return lastWarning;
+  }
+}

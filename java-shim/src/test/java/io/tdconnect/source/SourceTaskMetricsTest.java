@@ -1,0 +1,23 @@
+package io.tdconnect.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+
+class SourceTaskMetricsTest {
+  @Test
+  void nativeStatsUpdateTheGaugesAndYieldWarnings() {
+    SourceTaskMetrics m = new SourceTaskMetrics();
+    assertEquals(
+        Collections.singletonList("vgroup 2 behind"),
+        m.update("lag=42\nbehind_ms=1500\nwal_retention_s=3600\nwarning=vgroup 2 behind\n"));
+    assertEquals(42, m.getLag());
+    assertEquals(1500, m.getBehindMs());
+    assertEquals(3600, m.getWalRetentionSeconds());
+    assertEquals("vgroup 2 behind", m.getLastWarning());
+    m.polled(10, 2_000_000);
+    assertEquals(10, m.getRecordsProduced());
+    assertEquals(2.0, m.getMaxPollLatencyMs());
+  }
+}
