@@ -82,7 +82,8 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceOpen<'l>(
     .resolve::<ThrowConnectException>()
 }
 
-/// The assigned vgroups, a `topic<TAB>vgroup` line each, to look up stored offsets.
+/// The (TMQ topic, vgroup)s the reader may be given, a `topic<TAB>vgroup`
+/// line each, to look up stored offsets.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceAssignments<'l>(
     mut env: EnvUnowned<'l>,
@@ -90,9 +91,9 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceAssignments<'l>(
     handle: jlong,
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
-        let lines: Vec<String> = on_reader(handle, |r| Ok(r.assignments()))?
+        let lines: Vec<String> = on_reader(handle, |r| r.partitions())?
             .iter()
-            .map(|a| format!("{}\t{}", a.topic, a.vgroup))
+            .map(|(topic, vgroup)| format!("{topic}\t{vgroup}"))
             .collect();
         Ok(env.new_string(lines.join("\n"))?)
     })

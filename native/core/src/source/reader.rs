@@ -78,6 +78,8 @@ pub struct SourceReader {
     positions: HashMap<(String, i32), i64>,
     /// Rows still to drop per (topic, vgroup) when resuming inside a message.
     skips: HashMap<(String, i32), u64>,
+    /// Connect's stored (offset, skip) per (topic, vgroup).
+    stored: HashMap<(String, i32), (i64, u64)>,
     /// Offsets Kafka has acknowledged, committed to TDengine between receives.
     commits: Vec<(String, i32, i64)>,
     websocket_port: Option<u16>,
@@ -148,6 +150,7 @@ impl SourceReader {
             stable_of_topic,
             positions: HashMap::new(),
             skips: HashMap::new(),
+            stored: HashMap::new(),
             commits: Vec::new(),
             websocket_port,
             health: Health::default(),
@@ -178,51 +181,77 @@ impl SourceReader {
         out
     }
 
-    /// Positions every assigned vgroup: at its stored offset, else at the
-    /// start or end of the retained WAL (`subscription.from`). Returns
-    /// warnings (stored offsets no longer in the WAL: rows were lost).
+    /// Every (TMQ topic, vgroup) this reader may be given: the task's topics
+    /// times the database's vgroups. TDengine may assign a vgroup late (a
+    /// crashed predecessor still holds it), so offsets are looked up for all.
+    pub fn partitions(&self) -> TdResult<Vec<(String, i32)>> {
+        let sql = format!(
+            "SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = '{}'",
+            self.config.database
+        );
+        let rows = self
+            .taos
+            .query(sql)
+            .and_then(|mut rs| rs.to_rows_vec())
+            .map_err(|e| TdError::from_taos("listing vgroups", e))?;
+        let vgroups: Vec<i32> = rows
+            .iter()
+            .filter_map(|r| r.first()?.to_string().ok()?.parse().ok())
+            .collect();
+        let mut out = Vec::new();
+        for topic in self.stable_of_topic.keys() {
+            out.extend(vgroups.iter().map(|v| (topic.clone(), *v)));
+        }
+        Ok(out)
+    }
+
+    /// Takes Connect's stored offsets and positions the vgroups assigned
+    /// now; vgroups assigned later are positioned when they first deliver.
+    /// Returns warnings (stored offsets no longer in the WAL: rows were lost).
     pub fn start(&mut self, stored: &[StartAt]) -> TdResult<Vec<String>> {
+        for s in stored {
+            self.stored
+                .insert((s.topic.clone(), s.vgroup), (s.offset, s.skip));
+        }
         let mut warnings = Vec::new();
-        let consumer = Arc::get_mut(&mut self.consumer)
-            .ok_or_else(|| TdError::fatal("consumer busy while positioning"))?;
-        let assigned = {
-            let found = self.rt.block_on(consumer.assignments());
-            found.unwrap_or_default()
-        };
-        for (topic, list) in assigned {
-            for a in list {
-                let key = (topic.clone(), a.vgroup_id());
-                let from_storage = stored
-                    .iter()
-                    .find(|s| s.topic == topic && s.vgroup == a.vgroup_id());
-                let (target, skip) = match from_storage {
-                    Some(s) if s.offset < a.begin() => {
-                        warnings.push(format!(
-                            "TMQ topic {topic} vgroup {}: stored offset {} is older than the retained WAL \
-                             (begins at {}); rows in between were dropped by TDengine \
-                             (raise WAL_RETENTION_PERIOD)",
-                            a.vgroup_id(),
-                            s.offset,
-                            a.begin()
-                        ));
-                        (a.begin(), 0)
-                    }
-                    Some(s) => (s.offset, s.skip),
-                    None if self.config.from_earliest => (a.begin().max(0), 0),
-                    None => (a.end().max(0), 0),
-                };
-                self.rt
-                    .block_on(consumer.offset_seek(&topic, a.vgroup_id(), target))
-                    .map_err(|e| {
-                        TdError::from_taos(&format!("seeking {topic} vgroup {}", a.vgroup_id()), e)
-                    })?;
-                self.positions.insert(key.clone(), target);
-                if skip > 0 {
-                    self.skips.insert(key, skip);
-                }
+        for a in self.assignments() {
+            if a.begin >= 0 {
+                warnings.extend(self.position(&a)?);
             }
         }
         Ok(warnings)
+    }
+
+    /// Seeks a vgroup to its stored offset, else to the start or end of the
+    /// retained WAL (`subscription.from`).
+    fn position(&mut self, a: &Assigned) -> TdResult<Option<String>> {
+        let key = (a.topic.clone(), a.vgroup);
+        let mut warning = None;
+        let (target, skip) = match self.stored.get(&key) {
+            Some(&(offset, _)) if offset < a.begin => {
+                warning = Some(format!(
+                    "TMQ topic {} vgroup {}: stored offset {offset} is older than the retained WAL \
+                     (begins at {}); rows in between were dropped by TDengine (raise WAL_RETENTION_PERIOD)",
+                    a.topic, a.vgroup, a.begin
+                ));
+                (a.begin, 0)
+            }
+            Some(&(offset, skip)) => (offset, skip),
+            None if self.config.from_earliest => (a.begin.max(0), 0),
+            None => (a.end.max(0), 0),
+        };
+        let consumer = Arc::get_mut(&mut self.consumer)
+            .ok_or_else(|| TdError::fatal("consumer busy while positioning"))?;
+        self.rt
+            .block_on(consumer.offset_seek(&a.topic, a.vgroup, target))
+            .map_err(|e| {
+                TdError::from_taos(&format!("seeking {} vgroup {}", a.topic, a.vgroup), e)
+            })?;
+        self.positions.insert(key.clone(), target);
+        if skip > 0 {
+            self.skips.insert(key, skip);
+        }
+        Ok(warning)
     }
 
     /// Kafka acknowledged everything of the vgroup before `offset`.
@@ -255,6 +284,21 @@ impl SourceReader {
         };
         let topic = offset.topic().to_owned();
         let vgroup = offset.vgroup_id();
+        if !self.positions.contains_key(&(topic.clone(), vgroup)) {
+            // A vgroup assigned after start: this message came from wherever
+            // TMQ chose; drop it, seek to where Connect's offsets say, read again.
+            drop(message);
+            let assigned = self
+                .assignments()
+                .into_iter()
+                .find(|a| a.topic == topic && a.vgroup == vgroup);
+            if let Some(a) = assigned {
+                if let Some(w) = self.position(&a)? {
+                    self.health.warnings.push(w);
+                }
+            }
+            return Ok(Vec::new());
+        }
         let stable = self
             .stable_of_topic
             .get(&topic)

@@ -23,6 +23,7 @@ public final class ConnectWorker {
   private final Path libs;
   private ManagedProcess process;
   private List<String> jvm = ManagedProcess.TEST_JVM;
+  private final List<String> extraProperties = new ArrayList<>();
 
   /**
    * @param discovery value of {@code plugin.discovery} (Kafka 3.6+), or null to leave the
@@ -45,6 +46,12 @@ public final class ConnectWorker {
     this.bootstrap = bootstrap;
     this.restPort = restPort;
     this.discovery = discovery;
+  }
+
+  /** Extra {@code key=value} lines of worker.properties; call before start. */
+  public ConnectWorker withProperties(List<String> lines) {
+    extraProperties.addAll(lines);
+    return this;
   }
 
   /** JVM options of the worker (default {@link ManagedProcess#TEST_JVM}); call before start. */
@@ -100,6 +107,7 @@ public final class ConnectWorker {
       lines.add("status.storage.partitions=1");
       lines.add("scheduled.rebalance.max.delay.ms=1000");
     }
+    lines.addAll(extraProperties);
     Files.write(workerProperties(), lines);
     String main =
         mode == Mode.STANDALONE

@@ -157,6 +157,38 @@ class SourceSubscriptionIT {
   }
 
   @Test
+  void exactlyOnceWorkerKilledMidStreamLeavesEveryRowOnce() throws Exception {
+    TDengineTarget td = TDengine.require("SourceSubscriptionIT exactly-once");
+    String db = "it_src_eos";
+    TDengine.dropTopic(td, "tdconnect_it_src_eos_meters");
+    createMeters(td, db);
+    fill(td, db, 0, 20_000);
+    ConnectWorker worker = TestCluster.worker(TestCluster.Worker.EOS_DISTRIBUTED);
+    ConnectRest rest = worker.rest();
+    Map<String, Object> c = config(td, db, "tdeos", "json");
+    c.put("exactly.once.support", "required");
+    rest.createConnector(ConnectRest.connectorBody("source-eos", c));
+    rest.awaitRunning("source-eos", 1, 60_000);
+    String topic = "tdeos-it_src_eos-meters";
+    assertTrue(!TestCluster.consume(topic, 1, 60_000, true).isEmpty(), "records before the crash");
+    worker.kill();
+    fill(td, db, 20_000, 5_000);
+    worker.start();
+    rest.awaitRunning("source-eos", 1, 120_000);
+
+    List<String> all = TestCluster.consume(topic, 25_000, 120_000, true);
+    Thread.sleep(3000);
+    all = TestCluster.consume(topic, all.size() + 1, 10_000, true); // anything beyond would be a duplicate
+    assertEquals(25_000, seqs(all).size(), "every row reached Kafka");
+    assertEquals(25_000, all.size(), "and exactly once (committed records only)");
+    assertEquals(204, rest.delete("/connectors/source-eos").status);
+    TDengine.dropTopic(td, "tdconnect_it_src_eos_meters");
+    TDengine.dropDatabase(td, db);
+    System.out.println("TDengine-backed: source exactly-once: worker killed mid-stream; 25000 rows -> exactly 25000"
+        + " committed records, no duplicates");
+  }
+
+  @Test
   void killedWorkerResumesWithoutGaps() throws Exception {
     TDengineTarget td = TDengine.require("SourceSubscriptionIT crash");
     String db = "it_src_crash";

@@ -34,7 +34,9 @@ final class TestCluster {
     LATEST_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18083),
     LATEST_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "only_scan", 18084),
     LEGACY_STANDALONE(LEGACY, ConnectWorker.Mode.STANDALONE, "hybrid_fail", 18085),
-    CRASH_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18086);
+    CRASH_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18086),
+    /** Exactly-once source support (KIP-618) enabled. */
+    EOS_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18087);
 
     final String kafkaVersion;
     final ConnectWorker.Mode mode;
@@ -91,6 +93,9 @@ final class TestCluster {
               broker().bootstrap(),
               w.port,
               w.discovery);
+      if (w == Worker.EOS_DISTRIBUTED) {
+        worker.withProperties(List.of("exactly.once.source.support=enabled"));
+      }
       worker.start();
       workers.put(w, worker);
     }
@@ -153,7 +158,15 @@ final class TestCluster {
 
   /** Reads up to {@code n} values of a topic from the beginning, waiting at most {@code timeoutMs}. */
   static List<String> consume(String topic, int n, long timeoutMs) throws Exception {
+    return consume(topic, n, timeoutMs, false);
+  }
+
+  /** Like {@link #consume(String, int, long)}; committedOnly reads only committed transactions. */
+  static List<String> consume(String topic, int n, long timeoutMs, boolean committedOnly) throws Exception {
     Properties p = new Properties();
+    if (committedOnly) {
+      p.put("isolation.level", "read_committed");
+    }
     p.put("bootstrap.servers", broker().bootstrap());
     p.put("group.id", "reader-" + topic + "-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");

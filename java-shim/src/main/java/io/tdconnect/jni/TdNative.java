@@ -42,7 +42,7 @@ public final class TdNative {
   /** Creates the task's TMQ topics (if missing) and subscribes; returns the reader handle. */
   public static native long sourceOpen(String configJson);
 
-  /** The vgroups assigned to the reader: one {@code topic<TAB>vgroup} line each. */
+  /** The (TMQ topic, vgroup)s the reader may be given: one {@code topic<TAB>vgroup} line each. */
   public static native String sourceAssignments(long handle);
 
   /**

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,16 @@ public class TDengineSourceConnector extends SourceConnector {
       configs.add(c);
     }
     return configs;
+  }
+
+  /**
+   * Kafka 3.3+ (KIP-618): with a worker's exactly.once.source.support=enabled,
+   * records and offsets commit in one transaction, and a task resumes exactly
+   * after the last committed record (offset + skip). Older workers never call
+   * this; the enum is then absent, which is fine as nothing loads it.
+   */
+  public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+    return ExactlyOnceSupport.SUPPORTED;
   }
 
   @Override
