@@ -11,15 +11,13 @@
 //! `recv_timeout` drops a message that arrives as its timeout fires.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use taos::sync::{Fetchable, Queryable, Taos};
 use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, TmqBuilder};
-use taos::{BorrowedValue, Consumer, Data, MessageSet, Meta, Offset, RawBlock};
+use taos::{BorrowedValue, Consumer, RawBlock};
 
 use super::config::{OutFormat, SourceConfig};
 use super::format::{json_value, line_field, push_key, push_measurement};
@@ -29,8 +27,16 @@ use crate::connection;
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
 
-type Received = taos::RawResult<Option<(Offset, MessageSet<Meta, Data>)>>;
-type PendingReceive = Pin<Box<dyn Future<Output = Received> + Send>>;
+/// One TMQ message, fetched in the background.
+struct Fetched {
+    topic: String,
+    vgroup: i32,
+    blocks: Vec<RawBlock>,
+    /// The position after the message.
+    after: i64,
+}
+
+type PendingReceive = tokio::task::JoinHandle<taos::RawResult<Option<Fetched>>>;
 
 /// One Kafka record to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -259,68 +265,110 @@ impl SourceReader {
         self.commits.push((topic.to_owned(), vgroup, offset));
     }
 
+    /// Starts receiving the next message in the background: the receive,
+    /// its blocks and the position after it, while the shim and Kafka deal
+    /// with the previous one.
+    fn prefetch(&mut self) {
+        let consumer = self.consumer.clone();
+        self.pending = Some(self.rt.spawn(async move {
+            let Some((offset, message)) = consumer.recv_timeout(Timeout::Never).await? else {
+                return Ok(None);
+            };
+            let topic = offset.topic().to_owned();
+            let vgroup = offset.vgroup_id();
+            let mut blocks = Vec::new();
+            if let Some(data) = message.into_data() {
+                while let Some(block) = data.fetch_raw_block().await? {
+                    blocks.push(block);
+                }
+            }
+            let after = consumer.position(&topic, vgroup).await?;
+            Ok(Some(Fetched {
+                topic,
+                vgroup,
+                blocks,
+                after,
+            }))
+        }));
+    }
+
     /// Waits up to `wait` for the next TMQ message and returns its rows as
     /// records (none when nothing arrived).
     pub fn poll(&mut self, wait: Duration) -> TdResult<Vec<OutRecord>> {
         if self.pending.is_none() {
             self.apply_commits()?;
+            self.prefetch();
         }
-        let consumer = self.consumer.clone();
-        let fut = self.pending.get_or_insert_with(|| {
-            Box::pin(async move { consumer.recv_timeout(Timeout::Never).await })
-        });
-        // The timer must be made inside the runtime; the receive future survives it.
-        let received = match self
+        let Some(pending) = self.pending.as_mut() else {
+            return Ok(Vec::new());
+        };
+        // The timer must be made inside the runtime; the receive survives it.
+        let joined = match self
             .rt
-            .block_on(async { tokio::time::timeout(wait, fut).await })
+            .block_on(async { tokio::time::timeout(wait, pending).await })
         {
-            Err(_elapsed) => return Ok(Vec::new()),
-            Ok(r) => r,
+            Err(_elapsed) => {
+                // Nothing arrived for a whole wait: the consumer has caught up.
+                self.health.lag = 0;
+                self.health.behind_since.clear();
+                self.health.warned.clear();
+                return Ok(Vec::new());
+            }
+            Ok(joined) => joined,
         };
         self.pending = None;
-        let Some((offset, message)) = received.map_err(|e| TdError::from_taos("receiving", e))?
+        let fetched = joined
+            .map_err(|e| TdError::fatal(format!("TMQ receive task: {e}")))?
+            .map_err(|e| TdError::from_taos("receiving", e))?;
+        let Some(Fetched {
+            topic,
+            vgroup,
+            blocks,
+            after,
+        }) = fetched
         else {
             return Ok(Vec::new());
         };
-        let topic = offset.topic().to_owned();
-        let vgroup = offset.vgroup_id();
-        if !self.positions.contains_key(&(topic.clone(), vgroup)) {
-            // A vgroup assigned after start: this message came from wherever
-            // TMQ chose; drop it, seek to where Connect's offsets say, read again.
-            drop(message);
+        let key = (topic.clone(), vgroup);
+        if !self.positions.contains_key(&key)
+            && (self.stored.contains_key(&key) || self.config.from_earliest)
+        {
+            // A vgroup assigned after start (a crashed predecessor held it):
+            // this message came from wherever TMQ chose; drop it, seek to
+            // where Connect's offsets say, and read again. The assignment may
+            // not be listed yet; the seek does not need its bounds.
+            drop(blocks);
             let assigned = self
                 .assignments()
                 .into_iter()
-                .find(|a| a.topic == topic && a.vgroup == vgroup);
-            if let Some(a) = assigned {
-                if let Some(w) = self.position(&a)? {
-                    self.health.warnings.push(w);
-                }
+                .find(|a| a.topic == topic && a.vgroup == vgroup)
+                .unwrap_or(Assigned {
+                    topic: topic.clone(),
+                    vgroup,
+                    begin: -1,
+                    end: -1,
+                });
+            if let Some(w) = self.position(&assigned)? {
+                self.health.warnings.push(w);
             }
             return Ok(Vec::new());
         }
+        if self
+            .health
+            .checked
+            .is_none_or(|at| at.elapsed() > HEALTH_EVERY)
+        {
+            self.check_health();
+        }
+        self.apply_commits()?;
+        self.prefetch();
         let stable = self
             .stable_of_topic
             .get(&topic)
             .cloned()
             .ok_or_else(|| TdError::fatal(format!("message from unknown TMQ topic {topic}")))?;
-        let mut blocks = Vec::new();
-        if let Some(data) = message.into_data() {
-            while let Some(block) = self
-                .rt
-                .block_on(data.fetch_raw_block())
-                .map_err(|e| TdError::from_taos("fetching a block", e))?
-            {
-                blocks.push(block);
-            }
-        }
-        let consumer = self.consumer.clone();
-        let (t, v) = (topic.clone(), vgroup);
-        let after = self
-            .rt
-            .block_on(async move { consumer.position(&t, v).await })
-            .map_err(|e| TdError::from_taos("reading the position", e))?;
-        let key = (topic.clone(), vgroup);
+        // Unknown only for a late vgroup with nothing stored and
+        // subscription.from=latest: its first message is taken as it comes.
         let before = self.positions.insert(key.clone(), after).unwrap_or(after);
         if let Some(port) = self.websocket_port {
             crate::nodelay::towards_port(port);
@@ -532,7 +580,11 @@ impl SourceReader {
 
     /// Commits what Kafka acknowledged and leaves the consumer group.
     pub fn close(mut self) {
-        self.pending = None;
+        // A message fetched but not handed over is read again after a
+        // restart (its offset was never stored).
+        if let Some(pending) = self.pending.take() {
+            pending.abort();
+        }
         let _ = self.apply_commits();
         // Dropping a native consumer blocks for seconds (tmq_unsubscribe): off this thread.
         let consumer = self.consumer;

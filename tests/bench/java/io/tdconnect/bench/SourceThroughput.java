@@ -1,0 +1,175 @@
+package io.tdconnect.bench;
+
+import io.tdconnect.harness.ConnectRest;
+import io.tdconnect.harness.ConnectWorker;
+import io.tdconnect.harness.HubArchive;
+import io.tdconnect.harness.KafkaBroker;
+import io.tdconnect.harness.ManagedProcess;
+import io.tdconnect.harness.TDengineTarget;
+import io.tdconnect.jni.TestHooks;
+import io.tdconnect.source.TDengineSourceConfig;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Source benchmark (a measurement, not a test; run by tests/bench/source-throughput).
+ * Fills a super table in TDengine, then in the same run: the raw ceiling
+ * (tmq_ceiling: the connector's TMQ reader draining it without Kafka) and the
+ * source connector on a real Connect worker, timed until every row is in
+ * Kafka. Prints rows/s for both and the ratio.
+ */
+public final class SourceThroughput {
+  private static final Pattern RATE = Pattern.compile("rows_per_sec=(\\d+)");
+  private static final String DB = "bench_src";
+
+  public static void main(String[] args) throws Exception {
+    long rows = Long.getLong("bench.records", 2_000_000L);
+    int subtables = Integer.getInteger("bench.subtables", 1000);
+    Path work = Path.of(System.getProperty("bench.dir"));
+    Path libs = Path.of(System.getProperty("kafka.libs"));
+    TDengineTarget td = TDengineTarget.find().orElse(null);
+    if (td == null) {
+      System.out.println("source benchmark not run: " + TDengineTarget.whyMissing());
+      System.exit(2);
+    }
+    dropTopic(td);
+    exec(td, "DROP DATABASE IF EXISTS " + DB);
+    exec(td, "CREATE DATABASE " + DB + " PRECISION 'ms'");
+    exec(td, "CREATE STABLE " + DB + ".readings (ts TIMESTAMP, load DOUBLE, seq BIGINT) TAGS (device VARCHAR(16))");
+    long fillStart = System.nanoTime();
+    fill(td, rows, subtables);
+    System.out.printf("source: %d rows in %d subtables written to TDengine in %.1f s%n", rows, subtables,
+        (System.nanoTime() - fillStart) / 1e9);
+
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("connector.class", "io.tdconnect.source.TDengineSourceConnector");
+    config.put("tasks.max", "1");
+    config.putAll(td.connectorKeys());
+    config.put("connection.database", DB);
+    config.put("topic.prefix", "benchsrc");
+    config.put("out.format", "json");
+    config.put("subscription.from", "earliest");
+    String rawJson = new TDengineSourceConfig(config).nativeJson("bench-raw", Collections.singletonList("readings"));
+    double raw = ceiling(rows, rawJson);
+
+    ManagedProcess.killLeftovers(work);
+    HubArchive.deleteRecursively(work);
+    KafkaBroker broker =
+        new KafkaBroker(work.resolve("broker"), 29092, 29093).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
+    broker.start(libs);
+    Path plugins = work.resolve("plugins");
+    HubArchive.install(
+        Path.of(System.getProperty("hub.zip")), plugins, "tdconnect-kafka-connect-tdengine",
+        System.getProperty("hub.version"));
+    ConnectWorker worker = new ConnectWorker(
+        "bench", ConnectWorker.Mode.STANDALONE, work.resolve("worker"), libs, plugins, broker.bootstrap(), 28083,
+        null).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
+    worker.start();
+    double connector;
+    double seconds;
+    try {
+      long start = System.nanoTime();
+      worker.rest().createConnector(ConnectRest.connectorBody("bench-source", config));
+      long inKafka = 0;
+      long deadline = System.currentTimeMillis() + 30 * 60_000L;
+      while (inKafka < rows && System.currentTimeMillis() < deadline) {
+        Thread.sleep(250);
+        inKafka = endOffset(broker, "benchsrc-" + DB + "-readings");
+      }
+      seconds = (System.nanoTime() - start) / 1e9;
+      if (inKafka < rows) {
+        throw new IllegalStateException("only " + inKafka + " of " + rows + " rows reached Kafka");
+      }
+      connector = rows / seconds;
+      worker.rest().delete("/connectors/bench-source");
+    } finally {
+      worker.stop();
+      broker.stop();
+    }
+    dropTopic(td);
+    exec(td, "DROP DATABASE IF EXISTS " + DB);
+    System.out.printf("%nsource-bench records=%d subtables=%d tasks=1 out.format=json connector_rows_per_sec=%.0f"
+        + " (%.2f s) raw_tmq_ceiling_rows_per_sec=%.0f ratio=%.2f%n", rows, subtables, connector, seconds, raw,
+        connector / raw);
+  }
+
+  /** Multi-table INSERTs of 10,000 rows; subtable i % S gets ascending timestamps. */
+  private static void fill(TDengineTarget td, long rows, int subtables) {
+    int perTable = 100;
+    for (long base = 0; base < rows; base += (long) perTable * subtables) {
+      for (int first = 0; first < subtables; first += 100) {
+        StringBuilder sql = new StringBuilder("INSERT INTO");
+        for (int t = first; t < Math.min(first + 100, subtables); t++) {
+          sql.append(' ').append(DB).append(".d").append(t).append(" USING ").append(DB)
+              .append(".readings TAGS ('d").append(t).append("') VALUES");
+          for (int k = 0; k < perTable; k++) {
+            long i = base + (long) k * subtables + t;
+            if (i >= rows) {
+              break;
+            }
+            sql.append(" (").append(1_700_000_000_000L + i / subtables).append(", ").append(i % 1000 / 10.0)
+                .append(", ").append(i).append(')');
+          }
+        }
+        exec(td, sql.toString());
+      }
+    }
+  }
+
+  private static double ceiling(long rows, String nativeJson) throws Exception {
+    Process p = new ProcessBuilder(System.getProperty("tmq.ceiling.bin"), String.valueOf(rows))
+        .redirectErrorStream(true).start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(nativeJson.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("tmq_ceiling failed: " + out);
+    }
+    System.out.print("source: " + out);
+    Matcher m = RATE.matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("tmq_ceiling printed no rate: " + out);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static long endOffset(KafkaBroker broker, String topic) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      return admin.listOffsets(Collections.singletonMap(new TopicPartition(topic, 0), OffsetSpec.latest()))
+          .all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    } catch (java.util.concurrent.ExecutionException notYetCreated) {
+      return 0;
+    }
+  }
+
+  private static void dropTopic(TDengineTarget td) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        exec(td, "DROP TOPIC IF EXISTS tdconnect_" + DB + "_readings");
+        return;
+      } catch (RuntimeException e) {
+        if (attempt > 30) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  private static void exec(TDengineTarget td, String sql) {
+    TestHooks.exec(td.connectionJson(), sql);
+  }
+}
