@@ -34,6 +34,50 @@ pub fn json_value(v: &BorrowedValue<'_>) -> serde_json::Value {
     }
 }
 
+/// Appends a JSON object of the row's columns followed by the table's
+/// pre-rendered tag members (`,"tag":value...`), without building a tree.
+pub fn json_row(names: &[&str], cells: &[BorrowedValue<'_>], tag_members: &str, out: &mut Vec<u8>) {
+    out.push(b'{');
+    for (i, (name, cell)) in names.iter().zip(cells).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_member(name, cell, out);
+    }
+    if names.is_empty() {
+        out.extend_from_slice(tag_members.trim_start_matches(',').as_bytes());
+    } else {
+        out.extend_from_slice(tag_members.as_bytes());
+    }
+    out.push(b'}');
+}
+
+/// `"name":value`.
+pub fn json_member(name: &str, v: &BorrowedValue<'_>, out: &mut Vec<u8>) {
+    use std::io::Write;
+    let _ = serde_json::to_writer(&mut *out, name);
+    out.push(b':');
+    let _ = match v {
+        BorrowedValue::Null(_) => out.write_all(b"null"),
+        BorrowedValue::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
+        BorrowedValue::TinyInt(x) => write!(out, "{x}"),
+        BorrowedValue::SmallInt(x) => write!(out, "{x}"),
+        BorrowedValue::Int(x) => write!(out, "{x}"),
+        BorrowedValue::BigInt(x) => write!(out, "{x}"),
+        BorrowedValue::UTinyInt(x) => write!(out, "{x}"),
+        BorrowedValue::USmallInt(x) => write!(out, "{x}"),
+        BorrowedValue::UInt(x) => write!(out, "{x}"),
+        BorrowedValue::UBigInt(x) => write!(out, "{x}"),
+        BorrowedValue::Timestamp(t) => write!(out, "{}", t.as_raw_i64()),
+        BorrowedValue::VarChar(s) => {
+            serde_json::to_writer(&mut *out, s).map_err(std::io::Error::other)
+        }
+        other => {
+            serde_json::to_writer(&mut *out, &json_value(other)).map_err(std::io::Error::other)
+        }
+    };
+}
+
 /// Appends a line-protocol field value: `1i`, `7u`, `2.5`, `true`,
 /// `"text"`; bytes as a quoted `\x..` hex string. False for NULL (the field
 /// is then left out).
@@ -194,6 +238,25 @@ mod tests {
         assert_eq!(
             json_value(&BorrowedValue::Timestamp(Timestamp::Microseconds(5))),
             serde_json::json!(5)
+        );
+    }
+
+    #[test]
+    fn json_rows_match_the_tree_form() {
+        let names = ["ts", "v", "note", "big", "f"];
+        let cells = [
+            BorrowedValue::Timestamp(Timestamp::Milliseconds(7)),
+            BorrowedValue::Null(taos::Ty::Int),
+            BorrowedValue::VarChar("a \"q\"\n"),
+            BorrowedValue::UBigInt(u64::MAX),
+            BorrowedValue::Double(0.5),
+        ];
+        let mut out = Vec::new();
+        json_row(&names, &cells, r#","site":"x""#, &mut out);
+        let parsed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"ts": 7, "v": null, "note": "a \"q\"\n", "big": u64::MAX, "f": 0.5, "site": "x"})
         );
     }
 

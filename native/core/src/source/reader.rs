@@ -20,7 +20,7 @@ use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, 
 use taos::{BorrowedValue, Consumer, RawBlock};
 
 use super::config::{OutFormat, SourceConfig};
-use super::format::{json_value, line_field, push_key, push_measurement};
+use super::format::{json_row, line_field, push_key, push_measurement};
 use super::tags::TagCache;
 use super::typed;
 use crate::connection;
@@ -510,14 +510,10 @@ impl SourceReader {
             };
             let value = match self.config.out_format {
                 OutFormat::Json => {
-                    let mut obj = serde_json::Map::with_capacity(names.len() + tags.json.len());
-                    for (name, cell) in names.iter().zip(&cells) {
-                        obj.insert((*name).to_owned(), json_value(cell));
-                    }
-                    for (k, v) in &tags.json {
-                        obj.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                    serde_json::to_vec(&obj).map_err(|e| TdError::fatal(e.to_string()))?
+                    let mut row =
+                        Vec::with_capacity(32 + names.len() * 16 + tags.json_members.len());
+                    json_row(&names, &cells, &tags.json_members, &mut row);
+                    row
                 }
                 OutFormat::Struct => {
                     let mut payload = Vec::with_capacity(64 + names.len() * 16);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use taos::sync::{Fetchable, Queryable, Taos};
 use taos::BorrowedValue;
 
-use super::format::{json_value, push_key, tag_text};
+use super::format::{json_member, push_key, tag_text};
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
 
@@ -20,7 +20,8 @@ const TTL: Duration = Duration::from_secs(30);
 /// Tags of one child table, pre-rendered for both output formats.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TableTags {
-    pub json: serde_json::Map<String, serde_json::Value>,
+    /// `,"tag":value...`, appended to each JSON row.
+    pub json_members: String,
     /// `,tag=value,...` for line protocol (NULL tags left out).
     pub line: String,
     /// The values with their types, for `out.format=struct`.
@@ -31,7 +32,10 @@ impl TableTags {
     pub fn from_values<'a>(tags: impl IntoIterator<Item = (&'a str, BorrowedValue<'a>)>) -> Self {
         let mut t = TableTags::default();
         for (name, v) in tags {
-            t.json.insert(name.to_owned(), json_value(&v));
+            let mut member = Vec::new();
+            json_member(name, &v, &mut member);
+            t.json_members.push(',');
+            t.json_members.push_str(&String::from_utf8_lossy(&member));
             t.typed.push((name.to_owned(), v.ty(), v.to_value()));
             if let Some(text) = tag_text(&v) {
                 t.line.push(',');
@@ -142,7 +146,9 @@ mod tests {
             ("none", BorrowedValue::Null(taos::Ty::Int)),
         ]);
         assert_eq!(t.line, r",site=north\ yard,gid=3");
-        assert_eq!(t.json["gid"], serde_json::json!(3));
-        assert_eq!(t.json["none"], serde_json::Value::Null);
+        assert_eq!(
+            t.json_members,
+            r#","site":"north yard","gid":3,"none":null"#
+        );
     }
 }

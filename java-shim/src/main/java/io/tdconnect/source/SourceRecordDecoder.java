@@ -28,6 +28,9 @@ final class SourceRecordDecoder {
   private final SourceStructs structs;
   /** Source partition maps are shared by all records of a vgroup. */
   private final Map<String, Map<String, Object>> partitions = new HashMap<>();
+  /** Names repeat from record to record: the last one of each kind is reused. */
+  private final byte[][] lastBytes = new byte[5][];
+  private final String[] lastText = new String[5];
 
   SourceRecordDecoder(String database, SourceStructs structs) {
     this.database = database;
@@ -46,17 +49,17 @@ final class SourceRecordDecoder {
     int count = in.getInt();
     List<SourceRecord> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String topic = text(in);
-      String key = text(in);
+      String topic = repeated(in, 0);
+      String key = repeated(in, 1);
       byte[] value = new byte[in.getInt()];
       in.get(value);
       long timestamp = in.getLong();
-      String tmqTopic = text(in);
+      String tmqTopic = repeated(in, 2);
       int vgroup = in.getInt();
       long offset = in.getLong();
       long skip = in.getLong();
-      String stable = text(in);
-      String table = text(in);
+      String stable = repeated(in, 3);
+      String table = repeated(in, 4);
       Map<String, Object> partition =
           partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
       Map<String, Object> sourceOffset = new HashMap<>();
@@ -80,9 +83,28 @@ final class SourceRecordDecoder {
     return out;
   }
 
-  private static String text(ByteBuffer in) {
-    byte[] b = new byte[in.getShort() & 0xFFFF];
+  /** A u16-length string; the previous one of the same slot when the bytes are equal. */
+  private String repeated(ByteBuffer in, int slot) {
+    int length = in.getShort() & 0xFFFF;
+    byte[] previous = lastBytes[slot];
+    if (previous != null && previous.length == length && sameBytes(in, previous)) {
+      in.position(in.position() + length);
+      return lastText[slot];
+    }
+    byte[] b = new byte[length];
     in.get(b);
-    return new String(b, StandardCharsets.UTF_8);
+    lastBytes[slot] = b;
+    lastText[slot] = new String(b, StandardCharsets.UTF_8);
+    return lastText[slot];
+  }
+
+  private static boolean sameBytes(ByteBuffer in, byte[] bytes) {
+    int at = in.position();
+    for (int i = 0; i < bytes.length; i++) {
+      if (in.get(at + i) != bytes[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 }
