@@ -32,9 +32,6 @@ pub struct SourceConfig {
     /// Where a vgroup without a stored offset starts: true earliest, false latest.
     #[serde(default)]
     pub from_earliest: bool,
-    /// Most rows handed over per poll.
-    #[serde(default = "max_rows")]
-    pub fetch_max_rows: usize,
 }
 
 fn dash() -> String {
@@ -42,9 +39,6 @@ fn dash() -> String {
 }
 fn yes() -> bool {
     true
-}
-fn max_rows() -> usize {
-    10_000
 }
 
 impl SourceConfig {
@@ -99,7 +93,6 @@ mod tests {
             out_format: OutFormat::Json,
             group_id: "g".into(),
             from_earliest: true,
-            fetch_max_rows: 100,
         }
     }
 

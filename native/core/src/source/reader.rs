@@ -55,7 +55,7 @@ pub struct OutRecord {
 }
 
 /// A vgroup of one of the task's topics, as TDengine assigned it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assigned {
     pub topic: String,
     pub vgroup: i32,
@@ -64,7 +64,7 @@ pub struct Assigned {
 }
 
 /// Where to start a vgroup (from Connect's offset storage).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartAt {
     pub topic: String,
     pub vgroup: i32,

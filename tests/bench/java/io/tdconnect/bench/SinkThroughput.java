@@ -2,15 +2,12 @@ package io.tdconnect.bench;
 
 import io.tdconnect.harness.ConnectRest;
 import io.tdconnect.harness.ConnectWorker;
-import io.tdconnect.harness.HubArchive;
 import io.tdconnect.harness.KafkaBroker;
-import io.tdconnect.harness.ManagedProcess;
 import io.tdconnect.harness.TDengineTarget;
 import io.tdconnect.jni.TestHooks;
 import io.tdconnect.sink.TDengineSinkConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,35 +36,16 @@ public final class SinkThroughput {
     int subtables = Integer.getInteger("bench.subtables", 1000);
     int tasks = Integer.getInteger("bench.tasks", 1);
     String[] modes = System.getProperty("bench.modes", "line,maps").split(",");
-    Path work = Path.of(System.getProperty("bench.dir"));
-    Path libs = Path.of(System.getProperty("kafka.libs"));
     TDengineTarget td = TDengineTarget.find().orElse(null);
     if (td == null) {
       System.out.println("sink benchmark not run: " + TDengineTarget.whyMissing());
       System.exit(2);
     }
-    ManagedProcess.killLeftovers(work);
-    HubArchive.deleteRecursively(work);
-    // Broker and worker run with the JVM options of Kafka's start scripts, not the lean test ones.
-    KafkaBroker broker =
-        new KafkaBroker(work.resolve("broker"), 29092, 29093).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
-    broker.start(libs);
-    Path plugins = work.resolve("plugins");
-    HubArchive.install(
-        Path.of(System.getProperty("hub.zip")), plugins, "tdconnect-kafka-connect-tdengine",
-        System.getProperty("hub.version"));
-    ConnectWorker worker = new ConnectWorker(
-        "bench", ConnectWorker.Mode.STANDALONE, work.resolve("worker"), libs, plugins, broker.bootstrap(), 28083,
-        null).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
-    worker.start();
     StringBuilder summary = new StringBuilder();
-    try {
+    try (BenchStack stack = BenchStack.start()) {
       for (String mode : modes) {
-        summary.append(run(mode.trim(), records, subtables, tasks, td, broker, worker)).append('\n');
+        summary.append(run(mode.trim(), records, subtables, tasks, td, stack.broker, stack.worker)).append('\n');
       }
-    } finally {
-      worker.stop();
-      broker.stop();
     }
     System.out.print("\n" + summary);
   }

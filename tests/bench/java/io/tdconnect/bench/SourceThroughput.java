@@ -1,16 +1,12 @@
 package io.tdconnect.bench;
 
 import io.tdconnect.harness.ConnectRest;
-import io.tdconnect.harness.ConnectWorker;
-import io.tdconnect.harness.HubArchive;
 import io.tdconnect.harness.KafkaBroker;
-import io.tdconnect.harness.ManagedProcess;
 import io.tdconnect.harness.TDengineTarget;
 import io.tdconnect.jni.TestHooks;
 import io.tdconnect.source.TDengineSourceConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,8 +31,6 @@ public final class SourceThroughput {
   public static void main(String[] args) throws Exception {
     long rows = Long.getLong("bench.records", 2_000_000L);
     int subtables = Integer.getInteger("bench.subtables", 1000);
-    Path work = Path.of(System.getProperty("bench.dir"));
-    Path libs = Path.of(System.getProperty("kafka.libs"));
     TDengineTarget td = TDengineTarget.find().orElse(null);
     if (td == null) {
       System.out.println("source benchmark not run: " + TDengineTarget.whyMissing());
@@ -62,39 +56,23 @@ public final class SourceThroughput {
     String rawJson = new TDengineSourceConfig(config).nativeJson("bench-raw", Collections.singletonList("readings"));
     double raw = ceiling(rows, rawJson);
 
-    ManagedProcess.killLeftovers(work);
-    HubArchive.deleteRecursively(work);
-    KafkaBroker broker =
-        new KafkaBroker(work.resolve("broker"), 29092, 29093).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
-    broker.start(libs);
-    Path plugins = work.resolve("plugins");
-    HubArchive.install(
-        Path.of(System.getProperty("hub.zip")), plugins, "tdconnect-kafka-connect-tdengine",
-        System.getProperty("hub.version"));
-    ConnectWorker worker = new ConnectWorker(
-        "bench", ConnectWorker.Mode.STANDALONE, work.resolve("worker"), libs, plugins, broker.bootstrap(), 28083,
-        null).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
-    worker.start();
     double connector;
     double seconds;
-    try {
+    try (BenchStack stack = BenchStack.start()) {
       long start = System.nanoTime();
-      worker.rest().createConnector(ConnectRest.connectorBody("bench-source", config));
+      stack.worker.rest().createConnector(ConnectRest.connectorBody("bench-source", config));
       long inKafka = 0;
       long deadline = System.currentTimeMillis() + 30 * 60_000L;
       while (inKafka < rows && System.currentTimeMillis() < deadline) {
         Thread.sleep(250);
-        inKafka = endOffset(broker, "benchsrc-" + DB + "-readings");
+        inKafka = endOffset(stack.broker, "benchsrc-" + DB + "-readings");
       }
       seconds = (System.nanoTime() - start) / 1e9;
       if (inKafka < rows) {
         throw new IllegalStateException("only " + inKafka + " of " + rows + " rows reached Kafka");
       }
       connector = rows / seconds;
-      worker.rest().delete("/connectors/bench-source");
-    } finally {
-      worker.stop();
-      broker.stop();
+      stack.worker.rest().delete("/connectors/bench-source");
     }
     dropTopic(td);
     exec(td, "DROP DATABASE IF EXISTS " + DB);

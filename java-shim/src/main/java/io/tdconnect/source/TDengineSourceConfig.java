@@ -206,7 +206,6 @@ public class TDengineSourceConfig extends AbstractConfig {
         .put("out_format", getString(OUT_FORMAT_CONFIG))
         .put("group_id", group.isEmpty() ? "tdconnect-" + connectorName : group)
         .put("from_earliest", "earliest".equals(getString(FROM_CONFIG)))
-        .put("fetch_max_rows", getInt(FETCH_MAX_ROWS_CONFIG))
         .toString();
   }
 }
