@@ -2,23 +2,23 @@
 //! poll whole TMQ messages, commit what Kafka acknowledged, close.
 
 use jni::objects::{JByteArray, JClass, JString};
-use jni::sys::{jint, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use jni::EnvUnowned;
 use tdconnect_core::config::ConnectionConfig;
 use tdconnect_core::source::config::SourceConfig;
-use tdconnect_core::source::reader::{SourceReader, StartAt};
+use tdconnect_core::source::task_reader::TaskReader;
 use tdconnect_core::source::{discover, output};
 use tdconnect_core::TdError;
 
 use crate::boundary::{install_panic_hook, BoundaryResult, ThrowConnectException};
 use crate::handles::{lock, Registry};
 
-static SOURCES: Registry<SourceReader> = Registry::new();
+static SOURCES: Registry<TaskReader> = Registry::new();
 
 /// Runs `f` on the reader behind `handle`.
 fn on_reader<T>(
     handle: jlong,
-    f: impl FnOnce(&mut SourceReader) -> Result<T, TdError>,
+    f: impl FnOnce(&mut TaskReader) -> Result<T, TdError>,
 ) -> BoundaryResult<T> {
     let reader = SOURCES.get(handle)?;
     let mut guard = lock(&reader)?;
@@ -29,39 +29,21 @@ fn json_error(e: serde_json::Error) -> TdError {
     TdError::fatal(format!("JSON from the shim: {e}"))
 }
 
-fn parse_stored(lines: &str) -> Result<Vec<StartAt>, TdError> {
-    let bad = |line: &str| TdError::fatal(format!("stored offset line from the shim: '{line}'"));
-    lines
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let parts: Vec<&str> = line.split('\t').collect();
-            match parts.as_slice() {
-                [topic, vgroup, offset, skip] => Ok(StartAt {
-                    topic: (*topic).to_owned(),
-                    vgroup: vgroup.parse().map_err(|_| bad(line))?,
-                    offset: offset.parse().map_err(|_| bad(line))?,
-                    skip: skip.parse().map_err(|_| bad(line))?,
-                }),
-                _ => Err(bad(line)),
-            }
-        })
-        .collect()
-}
-
-/// Super tables of `database`, one per line, for the connector to share out.
+/// Super tables of `database` (and its normal tables when `with_normal`),
+/// one per line, for the connector to share out.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceSuperTables<'l>(
+pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceTables<'l>(
     mut env: EnvUnowned<'l>,
     _class: JClass<'l>,
     connection_json: JString<'l>,
     database: JString<'l>,
+    with_normal: jboolean,
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
         install_panic_hook();
         let connection: ConnectionConfig =
             serde_json::from_str(&connection_json.try_to_string(env)?).map_err(json_error)?;
-        let names = discover::super_tables(&connection, &database.try_to_string(env)?)?;
+        let names = discover::tables(&connection, &database.try_to_string(env)?, with_normal)?;
         Ok(env.new_string(names.join("\n"))?)
     })
     .resolve::<ThrowConnectException>()
@@ -77,13 +59,13 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceOpen<'l>(
     env.with_env(|env| -> BoundaryResult<jlong> {
         install_panic_hook();
         let config = SourceConfig::from_json(&config_json.try_to_string(env)?)?;
-        Ok(SOURCES.insert(SourceReader::open(config)?))
+        Ok(SOURCES.insert(TaskReader::open(config)?))
     })
     .resolve::<ThrowConnectException>()
 }
 
-/// The (TMQ topic, vgroup)s the reader may be given, a `topic<TAB>vgroup`
-/// line each, to look up stored offsets.
+/// The source partitions the reader may produce, a line each (see
+/// source/task_reader.rs), to look up stored offsets.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceAssignments<'l>(
     mut env: EnvUnowned<'l>,
@@ -91,17 +73,14 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceAssignments<'l>(
     handle: jlong,
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
-        let lines: Vec<String> = on_reader(handle, |r| r.partitions())?
-            .iter()
-            .map(|(topic, vgroup)| format!("{topic}\t{vgroup}"))
-            .collect();
+        let lines = on_reader(handle, |r| r.partitions())?;
         Ok(env.new_string(lines.join("\n"))?)
     })
     .resolve::<ThrowConnectException>()
 }
 
-/// Positions every vgroup at its stored offset (`topic<TAB>vgroup<TAB>offset<TAB>skip`
-/// lines) or per `subscription.from`; returns warnings, one per line.
+/// Positions the reader at the stored offsets (lines, see
+/// source/task_reader.rs); returns warnings, one per line.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceStart<'l>(
     mut env: EnvUnowned<'l>,
@@ -110,15 +89,15 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceStart<'l>(
     stored_lines: JString<'l>,
 ) -> JString<'l> {
     env.with_env(|env| -> BoundaryResult<JString<'l>> {
-        let stored = parse_stored(&stored_lines.try_to_string(env)?)?;
+        let stored = stored_lines.try_to_string(env)?;
         let warnings = on_reader(handle, |r| r.start(&stored))?;
         Ok(env.new_string(warnings.join("\n"))?)
     })
     .resolve::<ThrowConnectException>()
 }
 
-/// Waits up to `wait_ms` for one TMQ message; its records (see
-/// source/output.rs), or null when nothing arrived.
+/// The next records (see source/output.rs), or null when nothing arrived:
+/// one TMQ message (waiting up to `wait_ms`) or one query page.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourcePoll<'l>(
     mut env: EnvUnowned<'l>,

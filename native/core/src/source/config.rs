@@ -13,11 +13,19 @@ pub enum OutFormat {
     Struct,
 }
 
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadMethod {
+    #[default]
+    Subscription,
+    Query,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct SourceConfig {
     pub connection: ConnectionConfig,
     pub database: String,
-    /// Super tables this task reads.
+    /// Super tables this task reads (in query mode also normal tables).
     pub stables: Vec<String>,
     pub topic_prefix: String,
     #[serde(default = "dash")]
@@ -32,6 +40,24 @@ pub struct SourceConfig {
     /// Where a vgroup without a stored offset starts: true earliest, false latest.
     #[serde(default)]
     pub from_earliest: bool,
+    #[serde(default)]
+    pub read_method: ReadMethod,
+    /// Query mode: rows per page.
+    #[serde(default = "page_rows")]
+    pub fetch_max_rows: u64,
+    /// Query mode: longest time window per query in ms (0: up to now).
+    #[serde(default)]
+    pub query_interval_ms: i64,
+    /// Query mode: rows younger than this (ms) are left for a later poll.
+    #[serde(default)]
+    pub query_delay_ms: i64,
+    /// Query mode: where tables without a stored offset start (else their first row).
+    #[serde(default)]
+    pub timestamp_initial: Option<String>,
+}
+
+fn page_rows() -> u64 {
+    10_000
 }
 
 fn dash() -> String {
@@ -93,6 +119,11 @@ mod tests {
             out_format: OutFormat::Json,
             group_id: "g".into(),
             from_earliest: true,
+            read_method: ReadMethod::Subscription,
+            fetch_max_rows: 100,
+            query_interval_ms: 0,
+            query_delay_ms: 0,
+            timestamp_initial: None,
         }
     }
 

@@ -4,11 +4,14 @@
 //! ```text
 //! u32 count
 //! per record: str kafka topic | str key | u32 length + value bytes | i64 timestamp ms
-//!             str TMQ topic | i32 vgroup | i64 offset | i64 skip | str super table | str table
+//!             u8 kind, then
+//!               0 (subscription): str TMQ topic | i32 vgroup | i64 offset | i64 skip
+//!               1 (query):        i64 row time in the database precision
+//!             str super table | str table
 //! str = u16 length + UTF-8
 //! ```
 
-use super::reader::OutRecord;
+use super::record::{OutRecord, Position};
 
 pub fn encode(records: &[OutRecord]) -> Vec<u8> {
     let size: usize = records
@@ -23,10 +26,24 @@ pub fn encode(records: &[OutRecord]) -> Vec<u8> {
         out.extend_from_slice(&(r.value.len() as u32).to_le_bytes());
         out.extend_from_slice(&r.value);
         out.extend_from_slice(&r.timestamp_ms.to_le_bytes());
-        text(&r.tmq_topic, &mut out);
-        out.extend_from_slice(&r.vgroup.to_le_bytes());
-        out.extend_from_slice(&r.offset.to_le_bytes());
-        out.extend_from_slice(&(r.skip as i64).to_le_bytes());
+        match &r.position {
+            Position::Tmq {
+                topic,
+                vgroup,
+                offset,
+                skip,
+            } => {
+                out.push(0);
+                text(topic, &mut out);
+                out.extend_from_slice(&vgroup.to_le_bytes());
+                out.extend_from_slice(&offset.to_le_bytes());
+                out.extend_from_slice(&(*skip as i64).to_le_bytes());
+            }
+            Position::Query { ts } => {
+                out.push(1);
+                out.extend_from_slice(&ts.to_le_bytes());
+            }
+        }
         text(&r.stable, &mut out);
         text(&r.table, &mut out);
     }

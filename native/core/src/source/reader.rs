@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use taos::sync::{Fetchable, Queryable, Taos};
 use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, TmqBuilder};
-use taos::{BorrowedValue, Consumer, RawBlock};
+use taos::{Consumer, RawBlock};
 
-use super::config::{OutFormat, SourceConfig};
-use super::format::{json_row, line_field, push_key, push_measurement};
+use super::config::SourceConfig;
+use super::record::{OutRecord, Position};
+use super::render;
 use super::tags::TagCache;
-use super::typed;
 use crate::connection;
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
@@ -37,22 +37,6 @@ struct Fetched {
 }
 
 type PendingReceive = tokio::task::JoinHandle<taos::RawResult<Option<Fetched>>>;
-
-/// One Kafka record to be.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutRecord {
-    pub kafka_topic: String,
-    pub key: String,
-    pub value: Vec<u8>,
-    /// Row time in ms (the Kafka record timestamp).
-    pub timestamp_ms: i64,
-    pub tmq_topic: String,
-    pub vgroup: i32,
-    pub offset: i64,
-    pub skip: u64,
-    pub stable: String,
-    pub table: String,
-}
 
 /// A vgroup of one of the task's topics, as TDengine assigned it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +74,32 @@ pub struct SourceReader {
     commits: Vec<(String, i32, i64)>,
     websocket_port: Option<u16>,
     health: Health,
+    events: Events,
 }
+
+/// Rare happenings worth a log line in the worker (assignments, seeks, the
+/// first message of each vgroup), so a stalled or repositioned vgroup can be
+/// told apart from an idle one. Drained through `stats`.
+#[derive(Default)]
+struct Events {
+    lines: Vec<String>,
+    /// Vgroups that delivered since start.
+    delivered: std::collections::HashSet<(String, i32)>,
+    /// The group's subscriptions as TDengine last listed them, and when.
+    subscriptions: String,
+    listed: Option<std::time::Instant>,
+}
+
+impl Events {
+    fn push(&mut self, line: String) {
+        if self.lines.len() < 200 {
+            self.lines.push(line);
+        }
+    }
+}
+
+/// How often an idle reader lists its group's subscriptions (for the events).
+const SUBSCRIPTIONS_EVERY: Duration = Duration::from_secs(10);
 
 /// Lag and WAL retention, refreshed between messages (TMQ requests must not
 /// overlap a receive in flight).
@@ -160,6 +169,7 @@ impl SourceReader {
             commits: Vec::new(),
             websocket_port,
             health: Health::default(),
+            events: Events::default(),
         })
         .map(|mut reader| {
             reader.health.retention_s = reader.wal_retention();
@@ -220,7 +230,22 @@ impl SourceReader {
                 .insert((s.topic.clone(), s.vgroup), (s.offset, s.skip));
         }
         let mut warnings = Vec::new();
-        for a in self.assignments() {
+        let assigned = self.assignments();
+        self.events.push(format!(
+            "start: {} stored offset(s) {}; assigned now: {}",
+            stored.len(),
+            stored
+                .iter()
+                .map(|s| format!("{}/{}@{}+{}", s.topic, s.vgroup, s.offset, s.skip))
+                .collect::<Vec<_>>()
+                .join(" "),
+            assigned
+                .iter()
+                .map(|a| format!("{}/{} WAL {}..{}", a.topic, a.vgroup, a.begin, a.end))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        for a in assigned {
             if a.begin >= 0 {
                 warnings.extend(self.position(&a)?);
             }
@@ -253,6 +278,10 @@ impl SourceReader {
             .map_err(|e| {
                 TdError::from_taos(&format!("seeking {} vgroup {}", a.topic, a.vgroup), e)
             })?;
+        self.events.push(format!(
+            "seek {}/{} to {target} (skip {skip}; WAL {}..{})",
+            a.topic, a.vgroup, a.begin, a.end
+        ));
         self.positions.insert(key.clone(), target);
         if skip > 0 {
             self.skips.insert(key, skip);
@@ -312,6 +341,7 @@ impl SourceReader {
                 self.health.lag = 0;
                 self.health.behind_since.clear();
                 self.health.warned.clear();
+                self.note_subscriptions();
                 return Ok(Vec::new());
             }
             Ok(joined) => joined,
@@ -337,6 +367,11 @@ impl SourceReader {
             // this message came from wherever TMQ chose; drop it, seek to
             // where Connect's offsets say, and read again. The assignment may
             // not be listed yet; the seek does not need its bounds.
+            self.events.push(format!(
+                "{topic}/{vgroup} assigned late: its first message ({} block(s), ending at {after}) is \
+                 dropped and the vgroup repositioned",
+                blocks.len()
+            ));
             drop(blocks);
             let assigned = self
                 .assignments()
@@ -370,6 +405,11 @@ impl SourceReader {
         // Unknown only for a late vgroup with nothing stored and
         // subscription.from=latest: its first message is taken as it comes.
         let before = self.positions.insert(key.clone(), after).unwrap_or(after);
+        if self.events.delivered.insert(key.clone()) {
+            self.events.push(format!(
+                "{topic}/{vgroup}: first message since start, WAL {before}..{after}"
+            ));
+        }
         if let Some(port) = self.websocket_port {
             crate::nodelay::towards_port(port);
         }
@@ -379,11 +419,13 @@ impl SourceReader {
         }
         let n = out.len();
         for (k, r) in out.iter_mut().enumerate() {
-            (r.offset, r.skip) = if k + 1 == n {
-                (after, 0)
-            } else {
-                (before, k as u64 + 1)
-            };
+            if let Position::Tmq { offset, skip, .. } = &mut r.position {
+                (*offset, *skip) = if k + 1 == n {
+                    (after, 0)
+                } else {
+                    (before, k as u64 + 1)
+                };
+            }
         }
         if let Some(skip) = self.skips.remove(&key) {
             let dropped = (skip as usize).min(n);
@@ -464,7 +506,52 @@ impl SourceReader {
             out.push_str(&w.replace('\n', " "));
             out.push('\n');
         }
+        for e in self.events.lines.drain(..) {
+            out.push_str("event=");
+            out.push_str(&e.replace('\n', " "));
+            out.push('\n');
+        }
         out
+    }
+
+    /// While idle: which consumer holds each vgroup of the group, as an
+    /// event when that changed (read over the plain connection, since the
+    /// consumer is busy with its receive).
+    fn note_subscriptions(&mut self) {
+        if self
+            .events
+            .listed
+            .is_some_and(|at| at.elapsed() < SUBSCRIPTIONS_EVERY)
+        {
+            return;
+        }
+        self.events.listed = Some(std::time::Instant::now());
+        let mut sql = String::from(
+            "SELECT topic_name, vgroup_id, consumer_id, `offset` FROM information_schema.ins_subscriptions \
+             WHERE consumer_group = ",
+        );
+        crate::structured::sql::string_literal(&self.config.group_id, &mut sql);
+        let Ok(rows) = self.taos.query(sql).and_then(|mut rs| rs.to_rows_vec()) else {
+            return;
+        };
+        let mut listed: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| v.to_string().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        listed.sort();
+        let listed = listed.join(" ");
+        if listed != self.events.subscriptions {
+            self.events.push(format!(
+                "group {} subscriptions: {listed}",
+                self.config.group_id
+            ));
+            self.events.subscriptions = listed;
+        }
     }
 
     fn wal_retention(&self) -> Option<i64> {
@@ -491,72 +578,33 @@ impl SourceReader {
         let table = block.table_name().unwrap_or_default().to_owned();
         let fields = block.fields();
         let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+        let types: Vec<taos::Ty> = fields.iter().map(|f| f.ty()).collect();
         let tags = self
             .tags
             .get(&self.taos, &self.config.database, stable, &table)?
             .clone();
         let kafka_topic = self.config.kafka_topic(stable);
         for row in 0..block.nrows() {
-            let cells: Vec<BorrowedValue<'_>> = (0..names.len())
-                .map(|c| {
-                    block
-                        .get_ref(row, c)
-                        .unwrap_or(BorrowedValue::Null(taos::Ty::Null))
-                })
-                .collect();
-            let (ts_raw, ts_ms) = match cells.first() {
-                Some(BorrowedValue::Timestamp(t)) => (t.as_raw_i64(), to_ms(t)),
-                _ => (0, 0),
-            };
-            let value = match self.config.out_format {
-                OutFormat::Json => {
-                    let mut row =
-                        Vec::with_capacity(32 + names.len() * 16 + tags.json_members.len());
-                    json_row(&names, &cells, &tags.json_members, &mut row);
-                    row
-                }
-                OutFormat::Struct => {
-                    let mut payload = Vec::with_capacity(64 + names.len() * 16);
-                    let count = (names.len() + tags.typed.len()).min(u16::MAX as usize) as u16;
-                    payload.extend_from_slice(&count.to_le_bytes());
-                    for ((name, field), cell) in names.iter().zip(&fields).zip(&cells) {
-                        typed::field(name, field.ty(), cell, &mut payload);
-                    }
-                    for (name, ty, v) in &tags.typed {
-                        typed::field(name, *ty, &v.to_borrowed_value(), &mut payload);
-                    }
-                    payload
-                }
-                OutFormat::Line => {
-                    let mut line = String::new();
-                    push_measurement(stable, &mut line);
-                    line.push_str(&tags.line);
-                    let mut sep = ' ';
-                    for (name, cell) in names.iter().zip(&cells).skip(1) {
-                        let mark = line.len();
-                        line.push(sep);
-                        push_key(name, &mut line);
-                        line.push('=');
-                        if line_field(cell, &mut line) {
-                            sep = ',';
-                        } else {
-                            line.truncate(mark);
-                        }
-                    }
-                    line.push(' ');
-                    line.push_str(&ts_raw.to_string());
-                    line.into_bytes()
-                }
-            };
+            let cells = render::cells(block, row, names.len());
+            let r = render::row(
+                self.config.out_format,
+                stable,
+                &names,
+                &types,
+                &cells,
+                &tags,
+            );
             out.push(OutRecord {
                 kafka_topic: kafka_topic.clone(),
                 key: table.clone(),
-                value,
-                timestamp_ms: ts_ms,
-                tmq_topic: topic.to_owned(),
-                vgroup,
-                offset: 0,
-                skip: 0,
+                value: r.value,
+                timestamp_ms: r.ts_ms,
+                position: Position::Tmq {
+                    topic: topic.to_owned(),
+                    vgroup,
+                    offset: 0,
+                    skip: 0,
+                },
                 stable: stable.to_owned(),
                 table: table.clone(),
             });
@@ -586,14 +634,6 @@ impl SourceReader {
         let consumer = self.consumer;
         self.rt.spawn_blocking(move || drop(consumer));
         self.rt.shutdown_background();
-    }
-}
-
-fn to_ms(t: &taos::taos_query::common::Timestamp) -> i64 {
-    match t {
-        taos::taos_query::common::Timestamp::Milliseconds(v) => *v,
-        taos::taos_query::common::Timestamp::Microseconds(v) => v.div_euclid(1_000),
-        taos::taos_query::common::Timestamp::Nanoseconds(v) => v.div_euclid(1_000_000),
     }
 }
 

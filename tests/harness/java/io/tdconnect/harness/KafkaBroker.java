@@ -61,6 +61,9 @@ public final class KafkaBroker {
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
             "auto.create.topics.enable=true",
+            // Source records carry TDengine row times, often days old in tests: with time-based
+            // retention Kafka would delete them within minutes (at its next retention check).
+            "log.retention.ms=-1",
             ""));
     if (!Files.exists(data.resolve("meta.properties"))) {
       ManagedProcess format =

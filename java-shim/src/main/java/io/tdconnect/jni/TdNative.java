@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 5;
+  public static final int ABI_VERSION = 6;
 
   private TdNative() {}
 
@@ -36,23 +36,33 @@ public final class TdNative {
   /** Releases the writer; idempotent. */
   public static native void sinkClose(long handle);
 
-  /** The super tables of a database, one name per line. */
-  public static native String sourceSuperTables(String connectionJson, String database);
+  /** The super tables of a database (and its normal tables when withNormal), one name per line. */
+  public static native String sourceTables(String connectionJson, String database, boolean withNormal);
 
-  /** Creates the task's TMQ topics (if missing) and subscribes; returns the reader handle. */
+  /**
+   * Opens the task's reader; subscription: creates its TMQ topics (if missing) and subscribes.
+   * Returns the reader handle.
+   */
   public static native long sourceOpen(String configJson);
 
-  /** The (TMQ topic, vgroup)s the reader may be given: one {@code topic<TAB>vgroup} line each. */
+  /**
+   * The source partitions the reader may produce, a line each: {@code topic<TAB>vgroup}
+   * (subscription) or {@code table} (query).
+   */
   public static native String sourceAssignments(long handle);
 
   /**
-   * Positions every assigned vgroup at its stored offset ({@code
-   * topic<TAB>vgroup<TAB>offset<TAB>skip} lines) or per subscription.from;
-   * returns warnings, one per line.
+   * Positions the reader at the stored offsets, a line each: {@code
+   * topic<TAB>vgroup<TAB>offset<TAB>skip} (subscription; others start per
+   * subscription.from) or {@code table<TAB>ts<TAB>child} (query); returns
+   * warnings, one per line.
    */
   public static native String sourceStart(long handle, String storedOffsets);
 
-  /** Waits up to waitMs for one TMQ message; its records (see SourceRecordDecoder), or null. */
+  /**
+   * The next records (see SourceRecordDecoder), or null: one TMQ message, waiting up to waitMs,
+   * or one query page (query mode returns at once).
+   */
   public static native byte[] sourcePoll(long handle, int waitMs);
 
   /** {@code lag=}, {@code behind_ms=}, {@code wal_retention_s=} and {@code warning=} lines. */

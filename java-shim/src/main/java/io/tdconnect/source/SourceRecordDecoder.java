@@ -22,6 +22,10 @@ final class SourceRecordDecoder {
   static final String PARTITION_VGROUP = "vgroup";
   static final String OFFSET = "offset";
   static final String OFFSET_SKIP = "skip";
+  static final String PARTITION_DATABASE = "database";
+  static final String PARTITION_TABLE = "query_table";
+  static final String OFFSET_TS = "ts";
+  static final String OFFSET_TABLE = "tbname";
 
   private final String database;
   /** Builds typed values for out.format=struct; null for the text formats. */
@@ -44,6 +48,14 @@ final class SourceRecordDecoder {
     return p;
   }
 
+  /** Query mode: one partition per table read; the offset is (row time, child table). */
+  static Map<String, Object> queryPartition(String database, String table) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(PARTITION_DATABASE, database);
+    p.put(PARTITION_TABLE, table);
+    return p;
+  }
+
   List<SourceRecord> decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int count = in.getInt();
@@ -54,17 +66,26 @@ final class SourceRecordDecoder {
       byte[] value = new byte[in.getInt()];
       in.get(value);
       long timestamp = in.getLong();
-      String tmqTopic = repeated(in, 2);
-      int vgroup = in.getInt();
-      long offset = in.getLong();
-      long skip = in.getLong();
-      String stable = repeated(in, 3);
-      String table = repeated(in, 4);
-      Map<String, Object> partition =
-          partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
       Map<String, Object> sourceOffset = new HashMap<>();
-      sourceOffset.put(OFFSET, offset);
-      sourceOffset.put(OFFSET_SKIP, skip);
+      Map<String, Object> partition;
+      String stable;
+      String table;
+      if (in.get() == 0) {
+        String tmqTopic = repeated(in, 2);
+        int vgroup = in.getInt();
+        sourceOffset.put(OFFSET, in.getLong());
+        sourceOffset.put(OFFSET_SKIP, in.getLong());
+        stable = repeated(in, 3);
+        table = repeated(in, 4);
+        partition = partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
+      } else {
+        sourceOffset.put(OFFSET_TS, in.getLong());
+        stable = repeated(in, 3);
+        table = repeated(in, 4);
+        sourceOffset.put(OFFSET_TABLE, table);
+        String read = stable;
+        partition = partitions.computeIfAbsent(read, k -> queryPartition(database, read));
+      }
       ConnectHeaders headers = new ConnectHeaders();
       headers.addString("tdengine.database", database);
       headers.addString("tdengine.stable", stable);

@@ -31,8 +31,11 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
     maxPollNanos = Math.max(maxPollNanos, nanos);
   }
 
-  /** Takes the native stats lines; returns the warnings among them. */
-  java.util.List<String> update(String stats) {
+  /**
+   * Takes the native stats lines; returns the warnings among them and adds
+   * the reader's events (assignments, seeks, first messages) to {@code events}.
+   */
+  java.util.List<String> update(String stats, java.util.List<String> events) {
     java.util.List<String> warnings = new java.util.ArrayList<>();
     for (String line : stats.split("\n")) {
       int eq = line.indexOf('=');
@@ -46,6 +49,7 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
         case "behind_ms": behindMs = Long.parseLong(value); break;
         case "wal_retention_s": walRetentionSeconds = Long.parseLong(value); break;
         case "warning": lastWarning = value; warnings.add(value); break;
+        case "event": events.add(value); break;
         default: break;
       }
     }

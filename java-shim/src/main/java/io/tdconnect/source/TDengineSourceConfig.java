@@ -55,17 +55,19 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public static final String READ_METHOD_CONFIG = "read.method";
   private static final String READ_METHOD_DOC =
-      "subscription (TDengine TMQ; the only method in this release) or query (time-window"
-          + " polling, not available yet).";
+      "subscription (TDengine TMQ: every row, whenever it was written, once the WAL has it) or"
+          + " query (time-window queries per super table or normal table, in (row time, child"
+          + " table) order; rows written later with a row time already passed are not seen).";
   private static final String READ_METHOD_DISPLAY = "Read method";
   private static final Choices READ_METHOD_CHOICES = Choices.of("subscription", "query");
 
   public static final String STABLES_INCLUDE_CONFIG = "stables.include";
-  private static final String STABLES_INCLUDE_DOC = "Super tables to read; empty: all of the database.";
+  private static final String STABLES_INCLUDE_DOC =
+      "Super tables to read (query mode: also normal tables); empty: all of the database.";
   private static final String STABLES_INCLUDE_DISPLAY = "Super tables to include";
 
   public static final String STABLES_EXCLUDE_CONFIG = "stables.exclude";
-  private static final String STABLES_EXCLUDE_DOC = "Super tables never read.";
+  private static final String STABLES_EXCLUDE_DOC = "Super tables (query mode: also normal tables) never read.";
   private static final String STABLES_EXCLUDE_DISPLAY = "Super tables to exclude";
 
   public static final String GROUP_ID_CONFIG = "subscription.group.id";
@@ -82,23 +84,44 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
   private static final String POLL_INTERVAL_MS_DOC =
-      "Longest time one poll waits for new data before returning to the worker.";
+      "Longest time one poll waits for new data before returning to the worker; in query mode"
+          + " also how often idle tables are queried again and new or dropped tables looked for.";
   private static final String POLL_INTERVAL_MS_DISPLAY = "Poll interval (ms)";
 
   public static final String DISCOVERY_INTERVAL_MS_CONFIG = "discovery.interval.ms";
   private static final String DISCOVERY_INTERVAL_MS_DOC =
       "How often the connector looks for super tables created or dropped upstream (then the"
-          + " tasks are reconfigured).";
+          + " tasks are reconfigured); query mode looks every poll.interval.ms (at least 1 s).";
   private static final String DISCOVERY_INTERVAL_MS_DISPLAY = "Discovery interval (ms)";
 
   public static final String FETCH_MAX_ROWS_CONFIG = "fetch.max.rows";
-  private static final String FETCH_MAX_ROWS_DOC = "Accepted for TDengine's connector; a poll returns one TMQ message.";
+  private static final String FETCH_MAX_ROWS_DOC =
+      "Query mode: rows per query (one poll). Subscription mode: a poll returns one TMQ message.";
   private static final String FETCH_MAX_ROWS_DISPLAY = "Fetch max rows";
 
   public static final String PRECISION_CONFIG = "data.precision";
   private static final String PRECISION_DOC =
       "Accepted for TDengine's connector; timestamps keep the database's own precision.";
   private static final String PRECISION_DISPLAY = "Timestamp precision";
+
+  public static final String QUERY_INTERVAL_MS_CONFIG = "query.interval.ms";
+  private static final String QUERY_INTERVAL_MS_DOC =
+      "Query mode: the longest span of row time one query covers; 0: up to now (less"
+          + " timestamp.delay.interval.ms). Empty spans are skipped, not crawled.";
+  private static final String QUERY_INTERVAL_MS_DISPLAY = "Query window (ms)";
+
+  public static final String TIMESTAMP_DELAY_CONFIG = "timestamp.delay.interval.ms";
+  private static final String TIMESTAMP_DELAY_DOC =
+      "Query mode: rows whose time is less than this much before now are left for a later"
+          + " poll, so rows still in flight (client batches, slow devices) land before the"
+          + " window passes them.";
+  private static final String TIMESTAMP_DELAY_DISPLAY = "Delay before reading (ms)";
+
+  public static final String TIMESTAMP_INITIAL_CONFIG = "timestamp.initial";
+  private static final String TIMESTAMP_INITIAL_DOC =
+      "Query mode: row time where tables without a stored offset start, as yyyy-MM-dd HH:mm:ss"
+          + " (UTC), RFC 3339 with an offset, or epoch milliseconds; empty: their first row.";
+  private static final String TIMESTAMP_INITIAL_DISPLAY = "Initial timestamp";
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -137,8 +160,14 @@ public class TDengineSourceConfig extends AbstractConfig {
             POLL_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, POLL_INTERVAL_MS_DISPLAY)
         .define(DISCOVERY_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
             DISCOVERY_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, DISCOVERY_INTERVAL_MS_DISPLAY)
-        .define(FETCH_MAX_ROWS_CONFIG, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
+        .define(FETCH_MAX_ROWS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
             FETCH_MAX_ROWS_DOC, READ_GROUP, ++r, Width.SHORT, FETCH_MAX_ROWS_DISPLAY)
+        .define(QUERY_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            QUERY_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, QUERY_INTERVAL_MS_DISPLAY)
+        .define(TIMESTAMP_DELAY_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            TIMESTAMP_DELAY_DOC, READ_GROUP, ++r, Width.SHORT, TIMESTAMP_DELAY_DISPLAY)
+        .define(TIMESTAMP_INITIAL_CONFIG, Type.STRING, "", InitialTimestamp.VALIDATOR, Importance.MEDIUM,
+            TIMESTAMP_INITIAL_DOC, READ_GROUP, ++r, Width.MEDIUM, TIMESTAMP_INITIAL_DISPLAY)
         .define(PRECISION_CONFIG, Type.STRING, "", Importance.LOW, PRECISION_DOC, READ_GROUP, ++r, Width.SHORT,
             PRECISION_DISPLAY);
     return def;
@@ -167,6 +196,11 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public boolean queryMethod() {
     return "query".equals(getString(READ_METHOD_CONFIG));
+  }
+
+  /** How often the connector looks for new or dropped tables. */
+  public long tableDiscoveryMs() {
+    return queryMethod() ? Math.max(1000, pollIntervalMs()) : discoveryIntervalMs();
   }
 
   /** The database to read (connection.database, else the URL path); null when unset. */
@@ -206,6 +240,11 @@ public class TDengineSourceConfig extends AbstractConfig {
         .put("out_format", getString(OUT_FORMAT_CONFIG))
         .put("group_id", group.isEmpty() ? "tdconnect-" + connectorName : group)
         .put("from_earliest", "earliest".equals(getString(FROM_CONFIG)))
+        .put("read_method", getString(READ_METHOD_CONFIG))
+        .put("fetch_max_rows", getInt(FETCH_MAX_ROWS_CONFIG))
+        .put("query_interval_ms", getLong(QUERY_INTERVAL_MS_CONFIG))
+        .put("query_delay_ms", getLong(TIMESTAMP_DELAY_CONFIG))
+        .put("timestamp_initial", getString(TIMESTAMP_INITIAL_CONFIG))
         .toString();
   }
 }

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams TDengine super tables into Kafka through TMQ subscriptions; the
- * super tables are shared out among the tasks.
+ * Streams TDengine super tables into Kafka through TMQ subscriptions, or
+ * super tables and normal tables through time-window queries; the tables
+ * are shared out among the tasks.
  */
 public class TDengineSourceConnector extends SourceConnector {
   private static final Logger log = LoggerFactory.getLogger(TDengineSourceConnector.class);
@@ -45,9 +46,6 @@ public class TDengineSourceConnector extends SourceConnector {
   @Override
   public void start(Map<String, String> props) {
     TDengineSourceConfig config = new TDengineSourceConfig(props);
-    if (config.queryMethod()) {
-      throw new ConnectException("read.method=query is not available yet; use subscription");
-    }
     if (config.database() == null) {
       throw new ConnectException(missingDatabaseMessage());
     }
@@ -55,7 +53,7 @@ public class TDengineSourceConnector extends SourceConnector {
     this.config = config;
     this.stables = listStables();
     this.props = new HashMap<>(props);
-    long every = config.discoveryIntervalMs();
+    long every = config.tableDiscoveryMs();
     discovery = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tdconnect-source-discovery-" + props.get("name"));
       t.setDaemon(true);
@@ -65,7 +63,7 @@ public class TDengineSourceConnector extends SourceConnector {
   }
 
   private List<String> listStables() {
-    String listed = TdNative.sourceSuperTables(config.connectionJson(), config.database());
+    String listed = TdNative.sourceTables(config.connectionJson(), config.database(), config.queryMethod());
     List<String> all = listed.isEmpty() ? new ArrayList<>() : Arrays.asList(listed.split("\n"));
     return config.selectStables(all);
   }
@@ -74,12 +72,12 @@ public class TDengineSourceConnector extends SourceConnector {
     try {
       List<String> now = listStables();
       if (!now.equals(stables)) {
-        log.info("Super tables of {} changed from {} to {}: reconfiguring tasks", config.database(), stables, now);
+        log.info("Tables of {} changed from {} to {}: reconfiguring tasks", config.database(), stables, now);
         stables = now;
         context.requestTaskReconfiguration();
       }
     } catch (RuntimeException e) {
-      log.warn("Could not list the super tables of {}: {}", config.database(), e.getMessage());
+      log.warn("Could not list the tables of {}: {}", config.database(), e.getMessage());
     }
   }
 
@@ -142,10 +140,6 @@ public class TDengineSourceConnector extends SourceConnector {
     TDengineSourceConfig config = new TDengineSourceConfig(connectorConfigs);
     if (config.database() == null) {
       ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG).addErrorMessage(missingDatabaseMessage());
-    }
-    if (config.queryMethod()) {
-      ConfigErrors.field(result, TDengineSourceConfig.READ_METHOD_CONFIG)
-          .addErrorMessage("read.method=query is not available yet; use subscription");
     }
     ConfigErrors.checkNativeLibrary(result);
     return result;

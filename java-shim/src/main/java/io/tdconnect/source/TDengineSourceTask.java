@@ -17,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the task's super tables through one TMQ consumer. Each poll hands
- * over one TMQ message (bounded by poll.interval.ms). Offsets live in
- * Connect's offset storage; TMQ commits mirror them only after Kafka
- * acknowledged the records ({@link #commit()}), never before.
+ * Reads the task's tables through one native reader: a TMQ consumer
+ * (subscription; each poll hands over one TMQ message, bounded by
+ * poll.interval.ms) or time-window queries (query; each poll hands over one
+ * page, idle polls wait poll.interval.ms). Offsets live in Connect's offset
+ * storage; TMQ commits mirror them only after Kafka acknowledged the
+ * records ({@link #commit()}), never before.
  */
 public class TDengineSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSourceTask.class);
@@ -53,7 +55,7 @@ public class TDengineSourceTask extends SourceTask {
         config.database(),
         config.structOutput() ? new SourceStructs(config.database(), config.structTimestamps()) : null);
     if (stables.isEmpty()) {
-      log.info("No super tables to read for this task");
+      log.info("No tables to read for this task");
       return;
     }
     NativeLibrary.load();
@@ -66,25 +68,36 @@ public class TDengineSourceTask extends SourceTask {
           log.warn("{}", w);
         }
       }
+      statsReadAt = System.currentTimeMillis();
+      logStats(TdNative.sourceStats(handle));
     }
   }
 
-  /** Connect's stored offsets of the assigned vgroups, in the native line format. */
-  private String storedOffsets(String assignments) {
+  /** Connect's stored offsets of the reader's partitions, in the native line format. */
+  private String storedOffsets(String partitionLines) {
     StringBuilder lines = new StringBuilder();
-    for (String line : assignments.split("\n")) {
-      String[] parts = line.split("\t");
-      if (parts.length != 2) {
+    for (String line : partitionLines.split("\n")) {
+      if (line.isEmpty()) {
         continue;
       }
-      Map<String, Object> partition = SourceRecordDecoder.partition(parts[0], Integer.parseInt(parts[1]));
+      String[] parts = line.split("\t");
+      Map<String, Object> partition = parts.length == 2
+          ? SourceRecordDecoder.partition(parts[0], Integer.parseInt(parts[1]))
+          : SourceRecordDecoder.queryPartition(config.database(), line);
       partitions.add(partition);
       Map<String, Object> offset = context.offsetStorageReader().offset(partition);
-      if (offset != null && offset.get(SourceRecordDecoder.OFFSET) instanceof Number) {
+      if (offset == null) {
+        continue;
+      }
+      Object at = offset.get(SourceRecordDecoder.OFFSET);
+      Object ts = offset.get(SourceRecordDecoder.OFFSET_TS);
+      Object child = offset.get(SourceRecordDecoder.OFFSET_TABLE);
+      if (parts.length == 2 && at instanceof Number) {
         Object skip = offset.get(SourceRecordDecoder.OFFSET_SKIP);
-        lines.append(parts[0]).append('\t').append(parts[1]).append('\t')
-            .append(((Number) offset.get(SourceRecordDecoder.OFFSET)).longValue()).append('\t')
+        lines.append(line).append('\t').append(((Number) at).longValue()).append('\t')
             .append(skip instanceof Number ? ((Number) skip).longValue() : 0).append('\n');
+      } else if (parts.length == 1 && ts instanceof Number && child instanceof String) {
+        lines.append(line).append('\t').append(((Number) ts).longValue()).append('\t').append(child).append('\n');
       }
     }
     return lines.toString();
@@ -111,12 +124,24 @@ public class TDengineSourceTask extends SourceTask {
     }
     List<SourceRecord> out = records == null ? null : decoder.decode(records);
     metrics.polled(out == null ? 0 : out.size(), System.nanoTime() - t0);
+    if (out == null && config.queryMethod()) {
+      // Every table was queried and none had new rows: wait before asking again.
+      stopped.await(config.pollIntervalMs(), TimeUnit.MILLISECONDS);
+    }
     if (stats != null) {
-      for (String warning : metrics.update(stats)) {
-        log.warn("{}", warning);
-      }
+      logStats(stats);
     }
     return out;
+  }
+
+  private void logStats(String stats) {
+    List<String> events = new ArrayList<>();
+    for (String warning : metrics.update(stats, events)) {
+      log.warn("{}", warning);
+    }
+    for (String event : events) {
+      log.info("{}", event);
+    }
   }
 
   /** After Connect stored offsets (Kafka acknowledged the records): mirror them into TMQ. */
@@ -127,6 +152,9 @@ public class TDengineSourceTask extends SourceTask {
         return;
       }
       for (Map<String, Object> partition : partitions) {
+        if (!partition.containsKey(SourceRecordDecoder.PARTITION_VGROUP)) {
+          continue; // query mode: nothing to mirror
+        }
         Map<String, Object> offset = context.offsetStorageReader().offset(partition);
         if (offset != null && offset.get(SourceRecordDecoder.OFFSET) instanceof Number) {
           TdNative.sourceCommit(

@@ -22,6 +22,7 @@ class SourceRecordDecoderTest {
     byte[] v = value.getBytes(StandardCharsets.UTF_8);
     b.putInt(v.length).put(v);
     b.putLong(1_700_000_000_000L);
+    b.put((byte) 0);
     text(b, "tdconnect_db_meters");
     b.putInt(3);
     b.putLong(offset);
@@ -51,5 +52,28 @@ class SourceRecordDecoderTest {
     assertEquals("d1", out.get(1).headers().lastWithName("tdengine.table").value());
     assertSame(first.sourcePartition(), out.get(1).sourcePartition());
     assertSame(first.topic(), out.get(1).topic());
+  }
+
+  @Test
+  void queryRecordsCarryTheRowTimeAndChildTableAsTheirOffset() {
+    ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(1);
+    text(b, "td-db-meters");
+    text(b, "d 7");
+    byte[] v = "{}".getBytes(StandardCharsets.UTF_8);
+    b.putInt(v.length).put(v);
+    b.putLong(1_700_000_000_000L);
+    b.put((byte) 1);
+    b.putLong(1_700_000_000_000_123L);
+    text(b, "meters");
+    text(b, "d 7");
+    byte[] bytes = new byte[b.position()];
+    b.flip();
+    b.get(bytes);
+    SourceRecord r = new SourceRecordDecoder("db", null).decode(bytes).get(0);
+    assertEquals(SourceRecordDecoder.queryPartition("db", "meters"), r.sourcePartition());
+    assertEquals(1_700_000_000_000_123L, r.sourceOffset().get("ts"));
+    assertEquals("d 7", r.sourceOffset().get("tbname"));
+    assertEquals(1_700_000_000_000L, r.timestamp());
   }
 }

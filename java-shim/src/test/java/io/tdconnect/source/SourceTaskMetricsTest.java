@@ -2,16 +2,21 @@ package io.tdconnect.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SourceTaskMetricsTest {
   @Test
-  void nativeStatsUpdateTheGaugesAndYieldWarnings() {
+  void nativeStatsUpdateTheGaugesAndYieldWarningsAndEvents() {
     SourceTaskMetrics m = new SourceTaskMetrics();
+    List<String> events = new ArrayList<>();
     assertEquals(
         Collections.singletonList("vgroup 2 behind"),
-        m.update("lag=42\nbehind_ms=1500\nwal_retention_s=3600\nwarning=vgroup 2 behind\n"));
+        m.update("lag=42\nbehind_ms=1500\nwal_retention_s=3600\nwarning=vgroup 2 behind\nevent=seek t/2 to 7\n",
+            events));
+    assertEquals(Collections.singletonList("seek t/2 to 7"), events);
     assertEquals(42, m.getLag());
     assertEquals(1500, m.getBehindMs());
     assertEquals(3600, m.getWalRetentionSeconds());

@@ -1,0 +1,371 @@
+//! `read.method=query`: each (super) table is read by time-window queries,
+//! in (row time, child table) order, one page of `fetch.max.rows` at a time.
+//!
+//! Within a super table, the row time alone is not unique (every child table
+//! may have a row at the same instant), but (time, child table) is, since a
+//! child table's timestamp is its primary key. The offset is that pair, and
+//! the next page starts strictly after it:
+//! `(ts > T OR (ts = T AND tbname > 'child')) ORDER BY ts, tbname`,
+//! so rows sharing a timestamp at a page or window edge are neither lost nor
+//! repeated. Windows end `timestamp.delay.interval.ms` before now, so rows
+//! still being written for the last moments are read once they have landed.
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use taos::sync::{Fetchable, Queryable, Taos};
+use taos::Ty;
+
+use super::config::SourceConfig;
+use super::record::{OutRecord, Position};
+use super::render;
+use super::tags::TableTags;
+use crate::connection;
+use crate::error::{TdError, TdResult};
+use crate::structured::sql::{ident, string_literal};
+
+/// Where a table's next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    /// Row time in the database precision.
+    pub ts: i64,
+    /// Rows at `ts` up to and including this child table were read already;
+    /// None: rows at `ts` are all still to read.
+    pub after: Option<String>,
+}
+
+impl Bound {
+    /// The WHERE condition of rows after this bound.
+    fn condition(&self) -> String {
+        match &self.after {
+            None => format!("_c0 >= {}", self.ts),
+            Some(table) => {
+                let mut lit = String::new();
+                string_literal(table, &mut lit);
+                format!(
+                    "(_c0 > {ts} OR (_c0 = {ts} AND tbname > {lit}))",
+                    ts = self.ts
+                )
+            }
+        }
+    }
+}
+
+/// Which result columns are columns (the rest are tags, then tbname).
+struct Layout {
+    names: Vec<String>,
+    columns: usize,
+}
+
+struct Cursor {
+    table: String,
+    from: Option<Bound>,
+    layout: Option<Layout>,
+}
+
+pub struct QueryReader {
+    config: SourceConfig,
+    taos: Taos,
+    /// Database time units per millisecond (1, 1000, 1000000).
+    per_ms: i64,
+    cursors: Vec<Cursor>,
+    /// Round-robin: the cursor the next poll starts with.
+    next: usize,
+    /// How far behind the newest row read is, when the last page was full.
+    behind_ms: i64,
+}
+
+impl QueryReader {
+    pub fn open(config: SourceConfig) -> TdResult<Self> {
+        let taos = connection::connect(&config.connection, Some(&config.database))?;
+        let per_ms = database_units_per_ms(&taos, &config.database)?;
+        let initial = match &config.timestamp_initial {
+            Some(text) if !text.trim().is_empty() => Some(parse_initial(text, per_ms)?),
+            _ => None,
+        };
+        let cursors = config
+            .stables
+            .iter()
+            .map(|t| Cursor {
+                table: t.clone(),
+                from: initial.map(|ts| Bound { ts, after: None }),
+                layout: None,
+            })
+            .collect();
+        Ok(QueryReader {
+            config,
+            taos,
+            per_ms,
+            cursors,
+            next: 0,
+            behind_ms: 0,
+        })
+    }
+
+    /// The tables read: the source partitions.
+    pub fn partitions(&self) -> Vec<String> {
+        self.cursors.iter().map(|c| c.table.clone()).collect()
+    }
+
+    /// Resumes tables from Connect's stored offsets: (table, row time, child table).
+    pub fn start(&mut self, stored: &[(String, i64, String)]) {
+        for (table, ts, child) in stored {
+            if let Some(c) = self.cursors.iter_mut().find(|c| &c.table == table) {
+                c.from = Some(Bound {
+                    ts: *ts,
+                    after: Some(child.clone()),
+                });
+            }
+        }
+    }
+
+    /// The next page of the first table (round-robin) that has new rows; empty
+    /// when none has. Runs at most one query per table (two with windows).
+    pub fn poll(&mut self) -> TdResult<Vec<OutRecord>> {
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let upper = (now_ms - self.config.query_delay_ms) * self.per_ms;
+        for _ in 0..self.cursors.len() {
+            let i = self.next;
+            self.next = (self.next + 1) % self.cursors.len();
+            let page = self.page(i, upper)?;
+            if !page.is_empty() {
+                let full = page.len() as u64 >= self.config.fetch_max_rows;
+                self.behind_ms = match page.last() {
+                    Some(r) if full => (now_ms - r.timestamp_ms).max(0),
+                    _ => 0,
+                };
+                return Ok(page);
+            }
+        }
+        self.behind_ms = 0;
+        Ok(Vec::new())
+    }
+
+    pub fn stats(&self) -> String {
+        format!("lag=0\nbehind_ms={}\nwal_retention_s=-1\n", self.behind_ms)
+    }
+
+    fn page(&mut self, i: usize, upper: i64) -> TdResult<Vec<OutRecord>> {
+        let window = self.config.query_interval_ms * self.per_ms;
+        let from = self.cursors[i].from.clone();
+        let end = match &from {
+            Some(b) if window > 0 => upper.min(b.ts.saturating_add(window)),
+            _ => upper,
+        };
+        let table = self.cursors[i].table.clone();
+        let target = format!(
+            "{}.{}",
+            ident(&self.config.database).map_err(TdError::fatal)?,
+            ident(&table).map_err(TdError::fatal)?
+        );
+        let lower = from
+            .as_ref()
+            .map(|b| format!("{} AND ", b.condition()))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT *, tbname FROM {target} WHERE {lower}_c0 < {end} ORDER BY _c0, tbname LIMIT {}",
+            self.config.fetch_max_rows
+        );
+        let Some(records) = self.read(i, &sql)? else {
+            return Ok(Vec::new());
+        };
+        if let Some(last) = records.last() {
+            if let Position::Query { ts } = last.position {
+                self.cursors[i].from = Some(Bound {
+                    ts,
+                    after: Some(last.key.clone()),
+                });
+            }
+        } else if end < upper {
+            // An empty window: jump to the next row rather than crawl windows.
+            let next =
+                format!("SELECT _c0 FROM {target} WHERE {lower}_c0 < {upper} ORDER BY _c0 LIMIT 1");
+            let rows = self
+                .taos
+                .query(next)
+                .and_then(|mut rs| rs.to_rows_vec())
+                .map_err(|e| TdError::from_taos(&format!("reading {table}"), e))?;
+            if let Some(ts) =
+                rows.first()
+                    .and_then(|r| r.first())
+                    .and_then(|v| match v.to_borrowed_value() {
+                        taos::BorrowedValue::Timestamp(t) => Some(t.as_raw_i64()),
+                        _ => None,
+                    })
+            {
+                self.cursors[i].from = Some(Bound { ts, after: None });
+                return self.page(i, upper);
+            }
+        }
+        Ok(records)
+    }
+
+    /// Runs a page query; None when the table has been dropped (discovery
+    /// will reconfigure the task).
+    fn read(&mut self, i: usize, sql: &str) -> TdResult<Option<Vec<OutRecord>>> {
+        let table = self.cursors[i].table.clone();
+        let mut rs = match self.taos.query(sql) {
+            Ok(rs) => rs,
+            Err(e) if is_missing_table(&e) => return Ok(None),
+            Err(e) => return Err(TdError::from_taos(&format!("reading {table}"), e)),
+        };
+        let names: Vec<String> = rs.fields().iter().map(|f| f.name().to_owned()).collect();
+        let types: Vec<Ty> = rs.fields().iter().map(|f| f.ty()).collect();
+        // The last result column is tbname.
+        let shown = &names[..names.len().saturating_sub(1)];
+        let columns = self.columns_of(i, shown)?;
+        let column_names: Vec<&str> = shown[..columns].iter().map(String::as_str).collect();
+        let kafka_topic = self.config.kafka_topic(&table);
+        let mut tags_of: HashMap<String, TableTags> = HashMap::new();
+        let mut out = Vec::new();
+        for block in rs.blocks() {
+            let block = block.map_err(|e| TdError::from_taos(&format!("reading {table}"), e))?;
+            for row in 0..block.nrows() {
+                let all = render::cells(&block, row, names.len());
+                let Some(taos::BorrowedValue::VarChar(child)) = all.last() else {
+                    continue;
+                };
+                let child = (*child).to_owned();
+                let tags = tags_of.entry(child.clone()).or_insert_with(|| {
+                    TableTags::from_values(
+                        shown[columns..]
+                            .iter()
+                            .map(String::as_str)
+                            .zip(all[columns..shown.len()].iter().cloned()),
+                    )
+                });
+                let r = render::row(
+                    self.config.out_format,
+                    &table,
+                    &column_names,
+                    &types[..columns],
+                    &all[..columns],
+                    tags,
+                );
+                out.push(OutRecord {
+                    kafka_topic: kafka_topic.clone(),
+                    key: child.clone(),
+                    value: r.value,
+                    timestamp_ms: r.ts_ms,
+                    position: Position::Query { ts: r.ts_raw },
+                    stable: table.clone(),
+                    table: child,
+                });
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// How many of the result's leading fields are columns (DESCRIBE, cached
+    /// until the result's fields change: a column or tag added upstream).
+    fn columns_of(&mut self, i: usize, shown: &[String]) -> TdResult<usize> {
+        if let Some(l) = &self.cursors[i].layout {
+            if l.names == shown {
+                return Ok(l.columns);
+            }
+        }
+        let table = self.cursors[i].table.clone();
+        let described = self
+            .taos
+            .query(format!(
+                "DESCRIBE {}.{}",
+                ident(&self.config.database).map_err(TdError::fatal)?,
+                ident(&table).map_err(TdError::fatal)?
+            ))
+            .and_then(|mut rs| rs.to_rows_vec())
+            .map_err(|e| TdError::from_taos(&format!("describing {table}"), e))?;
+        // DESCRIBE rows: field, type, length, note ("TAG" for tags).
+        let columns = described
+            .iter()
+            .filter(|row| {
+                !row.get(3)
+                    .is_some_and(|n| n.to_string().is_ok_and(|s| s == "TAG"))
+            })
+            .count()
+            .min(shown.len());
+        self.cursors[i].layout = Some(Layout {
+            names: shown.to_vec(),
+            columns,
+        });
+        Ok(columns)
+    }
+}
+
+fn is_missing_table(e: &taos::Error) -> bool {
+    // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST
+    matches!(i32::from(e.code()) & 0xffff, 0x2603 | 0x0362 | 0x0603)
+}
+
+fn database_units_per_ms(taos: &Taos, database: &str) -> TdResult<i64> {
+    let mut sql =
+        String::from("SELECT `precision` FROM information_schema.ins_databases WHERE name = ");
+    string_literal(database, &mut sql);
+    let rows = taos
+        .query(sql)
+        .and_then(|mut rs| rs.to_rows_vec())
+        .map_err(|e| TdError::from_taos(&format!("reading the precision of {database}"), e))?;
+    let precision = rows
+        .first()
+        .and_then(|r| r.first())
+        .and_then(|v| v.to_string().ok())
+        .ok_or_else(|| TdError::fatal(format!("database {database} does not exist")))?;
+    Ok(match precision.as_str() {
+        "us" => 1_000,
+        "ns" => 1_000_000,
+        _ => 1,
+    })
+}
+
+/// `timestamp.initial`: `yyyy-MM-dd HH:mm:ss` (UTC), RFC 3339 with an offset,
+/// or epoch milliseconds; in database units.
+pub fn parse_initial(text: &str, per_ms: i64) -> TdResult<i64> {
+    let text = text.trim();
+    let ms = if let Ok(ms) = text.parse::<i64>() {
+        ms
+    } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        t.timestamp_millis()
+    } else {
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+            .map_err(|e| {
+                TdError::fatal(format!(
+                    "timestamp.initial '{text}': expected yyyy-MM-dd HH:mm:ss (UTC), RFC 3339 or epoch ms ({e})"
+                ))
+            })?
+            .and_utc()
+            .timestamp_millis()
+    };
+    Ok(ms.saturating_mul(per_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_resume_strictly_after_the_last_row_read() {
+        let b = Bound {
+            ts: 1_000,
+            after: Some("d'1".into()),
+        };
+        assert_eq!(
+            b.condition(),
+            r"(_c0 > 1000 OR (_c0 = 1000 AND tbname > 'd\'1'))"
+        );
+        let b = Bound { ts: 5, after: None };
+        assert_eq!(b.condition(), "_c0 >= 5");
+    }
+
+    #[test]
+    fn initial_timestamps_parse_in_database_units() {
+        assert_eq!(parse_initial("1970-01-01 00:00:01", 1).unwrap(), 1_000);
+        assert_eq!(
+            parse_initial("1970-01-01T00:00:01+00:00", 1_000).unwrap(),
+            1_000_000
+        );
+        assert_eq!(parse_initial("42", 1_000_000).unwrap(), 42_000_000);
+        assert!(parse_initial("yesterday", 1).is_err());
+    }
+}
