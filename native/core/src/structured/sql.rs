@@ -10,6 +10,13 @@ pub const MAX_NAME_BYTES: usize = 192;
 /// A back-quoted identifier. Backticks, control characters and empty or
 /// over-long names cannot be quoted, so they are refused.
 pub fn ident(name: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(name.len() + 2);
+    push_ident(name, &mut out)?;
+    Ok(out)
+}
+
+/// Appends [`ident`]'s back-quoted name (no allocation: rows render many).
+pub fn push_ident(name: &str, out: &mut String) -> Result<(), String> {
     if name.is_empty() || name.len() > MAX_NAME_BYTES {
         return Err(format!("name '{name}' must be 1-{MAX_NAME_BYTES} bytes"));
     }
@@ -19,12 +26,24 @@ pub fn ident(name: &str) -> Result<String, String> {
             name.escape_debug()
         ));
     }
-    Ok(format!("`{name}`"))
+    out.push('`');
+    out.push_str(name);
+    out.push('`');
+    Ok(())
 }
 
 /// `db`.`name`
 pub fn qualified(db: &str, name: &str) -> Result<String, String> {
-    Ok(format!("{}.{}", ident(db)?, ident(name)?))
+    let mut out = String::with_capacity(db.len() + name.len() + 5);
+    push_qualified(db, name, &mut out)?;
+    Ok(out)
+}
+
+/// Appends [`qualified`]'s `db`.`name`.
+pub fn push_qualified(db: &str, name: &str, out: &mut String) -> Result<(), String> {
+    push_ident(db, out)?;
+    out.push('.');
+    push_ident(name, out)
 }
 
 /// A single-quoted string literal with quotes and backslashes escaped.

@@ -8,7 +8,7 @@ use taos::sync::{Fetchable, Queryable, Taos};
 
 use super::mapping::{MappingConfig, Row};
 use super::schema::{literal, natural_type, text_len, width_for, ColType, StableSchema, MAX_WIDTH};
-use super::sql::{checked_ident, ident, qualified};
+use super::sql::{checked_ident, ident, push_ident, push_qualified, qualified};
 use super::value::{Field, FieldValue};
 use crate::config::Precision;
 use crate::error::{TdError, TdResult};
@@ -263,12 +263,12 @@ fn render_row(
     schema: &StableSchema,
     precision: Precision,
 ) -> Result<Prepared, String> {
-    let mut clause = format!(
-        "{} USING {} (",
-        qualified(db, &row.subtable)?,
-        qualified(db, &row.stable)?
-    );
-    let mut tag_values = String::new();
+    let mut clause = String::with_capacity(64 + 32 * (row.tags.len() + row.columns.len()));
+    push_qualified(db, &row.subtable, &mut clause)?;
+    clause.push_str(" USING ");
+    push_qualified(db, &row.stable, &mut clause)?;
+    clause.push_str(" (");
+    let mut tag_values = String::with_capacity(16 * row.tags.len());
     for (i, t) in row.tags.iter().enumerate() {
         let ty = schema
             .tag(t.name)
@@ -277,7 +277,7 @@ fn render_row(
             clause.push_str(", ");
             tag_values.push_str(", ");
         }
-        clause.push_str(&ident(t.name)?);
+        push_ident(t.name, &mut clause)?;
         literal(&t.value, ty, precision, &mut tag_values)
             .map_err(|e| format!("tag '{}': {e}", t.name))?;
     }
@@ -289,8 +289,12 @@ fn render_row(
         .first()
         .map(|(n, _)| n.as_str())
         .unwrap_or(TS_COLUMN);
-    clause.push_str(&ident(ts_name)?);
-    let mut values = format!("({}", row.ts);
+    push_ident(ts_name, &mut clause)?;
+    let mut values = String::with_capacity(24 + 16 * row.columns.len());
+    {
+        use std::fmt::Write;
+        let _ = write!(values, "({}", row.ts);
+    }
     for c in &row.columns {
         if c.name == ts_name {
             return Err(format!(
@@ -302,7 +306,7 @@ fn render_row(
             .column(c.name)
             .ok_or_else(|| format!("column '{}' is not in the super table", c.name))?;
         clause.push_str(", ");
-        clause.push_str(&ident(c.name)?);
+        push_ident(c.name, &mut clause)?;
         values.push_str(", ");
         literal(&c.value, ty, precision, &mut values)
             .map_err(|e| format!("field '{}': {e}", c.name))?;

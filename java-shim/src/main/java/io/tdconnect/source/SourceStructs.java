@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,28 +60,79 @@ final class SourceStructs {
     }
   }
 
+  /**
+   * The previous record's field list: rows of one TMQ block or query page
+   * share it, so names are compared as bytes and the schema reused without
+   * decoding names or building a lookup key per record.
+   */
+  private String lastStable;
+  private byte[][] lastNameBytes = new byte[0][];
+  private String[] lastNames = new String[0];
+  private int[] lastTypes = new int[0];
+  private Schema lastSchema;
+
   Struct decode(String stable, byte[] payload) {
     ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
     int count = in.getShort() & 0xFFFF;
-    List<String> names = new ArrayList<>(count);
-    int[] types = new int[count];
-    Object[] values = new Object[count];
-    StringBuilder signature = new StringBuilder(stable).append('\u0000');
-    for (int i = 0; i < count; i++) {
-      String name = text(in, in.getShort() & 0xFFFF);
-      int type = in.get() & 0xFF;
-      boolean isNull = in.get() == 1;
-      names.add(name);
-      types[i] = type;
-      values[i] = isNull ? null : value(in, type);
-      signature.append(name).append(':').append(type).append(',');
+    boolean same = stable.equals(lastStable) && count == lastNames.length;
+    if (!same) {
+      lastNameBytes = new byte[count][];
+      lastNames = new String[count];
+      lastTypes = new int[count];
     }
-    Schema schema = schemas.computeIfAbsent(signature.toString(), k -> build(stable, names, types));
-    Struct struct = new Struct(schema);
+    Object[] values = new Object[count];
     for (int i = 0; i < count; i++) {
-      struct.put(names.get(i), values[i]);
+      int length = in.getShort() & 0xFFFF;
+      if (!same || !nameIs(in, length, lastNameBytes[i])) {
+        same = false;
+        byte[] name = new byte[length];
+        in.get(name);
+        lastNameBytes[i] = name;
+        lastNames[i] = new String(name, StandardCharsets.UTF_8);
+      } else {
+        in.position(in.position() + length);
+      }
+      int type = in.get() & 0xFF;
+      if (type != lastTypes[i]) {
+        same = false;
+        lastTypes[i] = type;
+      }
+      boolean isNull = in.get() == 1;
+      values[i] = isNull ? null : value(in, type);
+    }
+    if (!same || lastSchema == null) {
+      lastStable = stable;
+      lastSchema = schemaFor(stable);
+    }
+    Struct struct = new Struct(lastSchema);
+    for (int i = 0; i < count; i++) {
+      struct.put(lastNames[i], values[i]);
     }
     return struct;
+  }
+
+  private static boolean nameIs(ByteBuffer in, int length, byte[] name) {
+    if (name == null || name.length != length) {
+      return false;
+    }
+    int at = in.position();
+    for (int i = 0; i < length; i++) {
+      if (in.get(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One schema per distinct (stable, field list), kept for the task's life. */
+  private Schema schemaFor(String stable) {
+    StringBuilder signature = new StringBuilder(stable).append('\u0000');
+    for (int i = 0; i < lastNames.length; i++) {
+      signature.append(lastNames[i]).append(':').append(lastTypes[i]).append(',');
+    }
+    List<String> names = java.util.Arrays.asList(lastNames.clone());
+    int[] types = lastTypes.clone();
+    return schemas.computeIfAbsent(signature.toString(), k -> build(stable, names, types));
   }
 
   private Schema build(String stable, List<String> names, int[] types) {
