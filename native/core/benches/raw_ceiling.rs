@@ -3,7 +3,9 @@
 //! TDengine by the connector's own write path (`SinkWriter`, same config,
 //! same batch size) with no Kafka, Connect, JNI or Java in between.
 //!
-//! Usage: raw_ceiling line|maps RECORDS SUBTABLES < sink-config.json
+//! Usage: raw_ceiling line|maps|json RECORDS SUBTABLES < sink-config.json
+//! (maps: the fields JsonConverter + the shim make of the JSON; json: the
+//! JSON text itself, parsed natively as with `text.values=json`.)
 //! Prints `raw_ceiling rows=N seconds=S rows_per_sec=R`.
 
 use std::io::Read;
@@ -21,6 +23,18 @@ const T0: i64 = 1_700_000_000_000;
 fn line(i: u64, subtables: u64) -> String {
     format!(
         "readings,device=d{} load={}.{},seq={}i {}",
+        i % subtables,
+        i % 1000 / 10,
+        i % 10,
+        i,
+        T0 + (i / subtables) as i64
+    )
+}
+
+/// The benchmark's record i as JSON text (same text as the Java producer).
+fn json_text(i: u64, subtables: u64) -> String {
+    format!(
+        "{{\"device\":\"d{}\",\"load\":{}.{},\"seq\":{},\"at\":{}}}",
         i % subtables,
         i % 1000 / 10,
         i % 10,
@@ -64,7 +78,9 @@ fn main() -> Result<(), String> {
             s.parse::<u64>().map_err(|e| e.to_string())?,
         ),
         _ => {
-            return Err("usage: raw_ceiling line|maps RECORDS SUBTABLES < sink-config.json".into())
+            return Err(
+                "usage: raw_ceiling line|maps|json RECORDS SUBTABLES < sink-config.json".into(),
+            )
         }
     };
     let mut json = String::new();
@@ -82,6 +98,7 @@ fn main() -> Result<(), String> {
         let payloads: Vec<Vec<u8>> = (start..end)
             .map(|i| match mode.as_str() {
                 "line" => line(i, subtables).into_bytes(),
+                "json" => json_text(i, subtables).into_bytes(),
                 _ => map_fields(i, subtables),
             })
             .collect();
@@ -94,7 +111,7 @@ fn main() -> Result<(), String> {
                     partition: 0,
                     timestamp: None,
                     key: None,
-                    value: if mode == "line" {
+                    value: if mode == "line" || mode == "json" {
                         Value::Text(std::str::from_utf8(p).unwrap_or_default())
                     } else {
                         Value::Structured(p)

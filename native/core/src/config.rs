@@ -70,6 +70,10 @@ pub struct SinkConfig {
     /// How structured records become rows.
     #[serde(default)]
     pub mapping: crate::structured::mapping::MappingConfig,
+    /// Text values are JSON objects mapped like structured records
+    /// (`text.values=json`), not schemaless protocol text.
+    #[serde(default)]
+    pub text_json: bool,
 }
 
 fn default_batch_size() -> usize {

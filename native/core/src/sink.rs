@@ -17,6 +17,7 @@ use crate::batch::{self, Value};
 use crate::config::{Precision, Protocol, SinkConfig};
 use crate::connection;
 use crate::error::{TdError, TdResult};
+use crate::structured::json_text::{self, JsonFields};
 use crate::structured::mapping::{map_record, RecordMeta, Row};
 use crate::structured::value::decode_fields;
 use crate::structured::writer::{insert_statements, Prepared, StructuredWriter};
@@ -106,7 +107,11 @@ impl SinkWriter {
             self.config.precision,
             self.config.batch_size,
         );
-        let (groups, invalid) = group_lines(&batch, &databases, protocol);
+        let (groups, invalid) = if self.config.text_json {
+            (Vec::new(), None) // text is JSON objects: written with the structured records
+        } else {
+            group_lines(&batch, &databases, protocol)
+        };
         let mut first_bad = invalid;
         let mut rows = 0;
         for (database, lines) in groups {
@@ -153,13 +158,35 @@ impl SinkWriter {
         databases: &[String],
         first_bad: &mut Option<TdError>,
     ) -> TdResult<usize> {
+        // JSON text parsed up front: rows borrow their names and strings from it.
+        let json: Vec<Option<TdResult<JsonFields>>> = if self.config.text_json {
+            batch
+                .records
+                .iter()
+                .enumerate()
+                .map(|(index, record)| match record.value {
+                    Value::Text(text) => Some(json_text::parse(index, text)),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut by_db: Vec<(String, Vec<Row<'_>>)> = Vec::new();
         for (index, record) in batch.records.iter().enumerate() {
             if first_bad.as_ref().is_some_and(|b| bad_index(b) <= index) {
                 break;
             }
-            let Value::Structured(payload) = record.value else {
-                continue;
+            let fields = match (record.value, json.get(index)) {
+                (Value::Structured(payload), _) => decode_fields(index, payload),
+                (Value::Text(_), Some(Some(parsed))) => parsed
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|p| p.fields(index)),
+                (Value::InvalidText, _) if self.config.text_json => {
+                    Err(TdError::data(index, "value is not valid UTF-8"))
+                }
+                _ => continue,
             };
             let meta = RecordMeta {
                 index,
@@ -168,7 +195,7 @@ impl SinkWriter {
                 key: record.key,
                 timestamp: record.timestamp,
             };
-            let mapped = decode_fields(index, payload).and_then(|fields| {
+            let mapped = fields.and_then(|fields| {
                 map_record(
                     self.structured.mapping(),
                     self.config.precision,

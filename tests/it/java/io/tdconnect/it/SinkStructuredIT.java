@@ -26,6 +26,47 @@ class SinkStructuredIT {
         + "\"hum\":" + (40 + i % 9) + ",\"at\":" + (1_700_000_000_000L + i) + extra + "}";
   }
 
+  /** text.values=json: the same JSON read natively from StringConverter text, nested objects flattened. */
+  @Test
+  void jsonTextIsMappedNativelyWithoutJsonConverter() throws Exception {
+    TDengineTarget td = TDengine.require("SinkStructuredIT json text");
+    String db = "it_json_text";
+    TDengine.freshDatabase(td, db);
+    TestCluster.createTopic("iot-json-text", 1);
+    Map<String, Object> c = TestCluster.sinkConfig(td, "iot-json-text", db);
+    c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+    c.put("text.values", "json");
+    c.put("stable.name.format", "readings");
+    c.put("subtable.name.format", "d_${field.device_id}");
+    c.put("tag.fields", "site,device_id");
+    c.put("timestamp.field", "at");
+    c.put("timestamp.unit", "ms");
+    c.put("errors.tolerance", "all");
+    c.put("errors.deadletterqueue.topic.name", "iot-json-text-dead");
+    c.put("errors.deadletterqueue.topic.replication.factor", "1");
+    ConnectRest rest = TestCluster.worker(WORKER).rest();
+    rest.createConnector(ConnectRest.connectorBody("sink-json-text", c));
+    rest.awaitRunning("sink-json-text", 1, 60_000);
+
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      values.add(reading(i, ",\"geo\":{\"lat\":" + i + ".25,\"note\":\"a \\\"q\\\" b\"}"));
+    }
+    values.add("{\"device_id\":\"d1\",\"site\":\"site 1\",\"temp\":[1,2],\"at\":1700000009999}");
+    values.add("not json");
+    TestCluster.produce("iot-json-text", values);
+    assertEquals(300, TDengine.awaitCount(td, "select count(*) from it_json_text.readings", 300, 90_000));
+    assertEquals(42, TDengine.count(td, "select cast(geo_lat as bigint) from it_json_text.readings where ts = 1700000000042"));
+    assertEquals(1, TDengine.count(td, "select count(*) from it_json_text.readings where geo_note = 'a \"q\" b'"
+        + " and ts = 1700000000007"));
+    List<String> dead = TestCluster.consume("iot-json-text-dead", 2, 30_000);
+    assertEquals(2, dead.size(), dead.toString());
+    assertEquals(204, rest.delete("/connectors/sink-json-text").status);
+    TDengine.dropDatabase(td, db);
+    System.out.println("TDengine-backed: JSON text (text.values=json, StringConverter) -> 300 rows, nested fields"
+        + " flattened, an array and a non-JSON value to the DLQ");
+  }
+
   @Test
   void jsonMapsLandInOneSuperTableAndEvolve() throws Exception {
     TDengineTarget td = TDengine.require("SinkStructuredIT maps");

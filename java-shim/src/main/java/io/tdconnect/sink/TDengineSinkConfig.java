@@ -22,6 +22,15 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String SCHEMALESS_DISPLAY = "Schemaless protocol";
   private static final Choices SCHEMALESS_CHOICES = Choices.of("line", "telnet", "json");
 
+  public static final String TEXT_VALUES_CONFIG = "text.values";
+  private static final String TEXT_VALUES_DOC =
+      "How String (or UTF-8 byte[]) values are read: schemaless (text in the db.schemaless"
+          + " protocol) or json (one JSON object per record, mapped to a row like a Map value:"
+          + " name templates, tag.fields, timestamp.field... Parsed natively, so StringConverter or"
+          + " ByteArrayConverter with text.values=json is faster than JsonConverter with Maps).";
+  private static final String TEXT_VALUES_DISPLAY = "Text values";
+  private static final Choices TEXT_VALUES_CHOICES = Choices.of("schemaless", "json");
+
   public static final String PRECISION_CONFIG = "data.precision";
   private static final String PRECISION_DOC =
       "Timestamp precision of line-protocol values (ms, us or ns); also the precision of a"
@@ -154,6 +163,18 @@ public class TDengineSinkConfig extends AbstractConfig {
             Width.SHORT,
             SCHEMALESS_DISPLAY,
             SCHEMALESS_CHOICES)
+        .define(
+            TEXT_VALUES_CONFIG,
+            Type.STRING,
+            "schemaless",
+            TEXT_VALUES_CHOICES.validator(),
+            Importance.MEDIUM,
+            TEXT_VALUES_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            TEXT_VALUES_DISPLAY,
+            TEXT_VALUES_CHOICES)
         .define(
             PRECISION_CONFIG,
             Type.STRING,
@@ -344,6 +365,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         .put("precision", precision())
         .put("batch_size", batchSize())
         .put("mapping", mappingJson())
+        .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)))
         .toString();
   }
 }
