@@ -5,6 +5,8 @@ import io.tdconnect.harness.HubArchive;
 import io.tdconnect.harness.KafkaBroker;
 import io.tdconnect.harness.ManagedProcess;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The benchmarks' Kafka: a fresh broker and a standalone worker with the Hub
@@ -32,9 +34,14 @@ final class BenchStack implements AutoCloseable {
     HubArchive.install(
         Path.of(System.getProperty("hub.zip")), plugins, "tdconnect-kafka-connect-tdengine",
         System.getProperty("hub.version"));
+    List<String> jvm = new ArrayList<>(ManagedProcess.KAFKA_SCRIPT_JVM);
+    String jfr = System.getenv("BENCH_WORKER_JFR"); // a .jfr path: profile the worker (diagnosis only)
+    if (jfr != null && !jfr.isEmpty()) {
+      jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    }
     ConnectWorker worker = new ConnectWorker(
         "bench", ConnectWorker.Mode.STANDALONE, work.resolve("worker"), libs, plugins, broker.bootstrap(), 28083,
-        null).withJvm(ManagedProcess.KAFKA_SCRIPT_JVM);
+        null).withJvm(jvm);
     worker.start();
     return new BenchStack(broker, worker);
   }

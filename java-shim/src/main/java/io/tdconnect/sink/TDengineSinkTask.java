@@ -55,6 +55,10 @@ public class TDengineSinkTask extends SinkTask {
   private ErrantRecordReporter reporter;
   /** behavior.on.null.values=fail, read once. */
   private boolean failOnNullValues;
+  /** Limits read from the config once: they are checked for every record. */
+  private int batchSize;
+  private long bufferMaxBytes;
+  private long flushIntervalMs;
   /** A failure met while flushing in preCommit, thrown from the next put(). */
   private RuntimeException deferredFailure;
   /** Transient failures since the last successful write. */
@@ -70,6 +74,9 @@ public class TDengineSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     config = new TDengineSinkConfig(props);
     failOnNullValues = config.failOnNullValues();
+    batchSize = config.batchSize();
+    bufferMaxBytes = config.bufferMaxBytes();
+    flushIntervalMs = config.flushIntervalMs();
     reporter = errantRecordReporter();
     metrics.register(props.get("name"));
     NativeLibrary.load();
@@ -100,16 +107,18 @@ public class TDengineSinkTask extends SinkTask {
     if (!writing && !written.isEmpty()) {
       completeWrite(); // a failed write waits for its retry before anything else
     }
+    long now = System.currentTimeMillis(); // arrival time of the whole put() for flush.interval.ms
+    int received = 0;
     for (SinkRecord r : records) {
       if (progress.alreadyTaken(r)) {
         continue; // redelivered after a retriable failure: already buffered or handled
       }
-      metrics.received(1);
+      received++;
       if (r.value() == null && failOnNullValues) {
         rejectAfterFlush(r, new DataException("null value (tombstone) and behavior.on.null.values=fail"));
       } else {
         try {
-          filling.add(r, System.currentTimeMillis());
+          filling.add(r, now);
         } catch (DataException e) {
           rejectAfterFlush(r, e);
         }
@@ -119,13 +128,14 @@ public class TDengineSinkTask extends SinkTask {
         startWrite();
       }
     }
-    if (bufferFull() || filling.ageMs(System.currentTimeMillis()) >= config.flushIntervalMs()) {
+    metrics.received(received);
+    if (bufferFull() || filling.ageMs(System.currentTimeMillis()) >= flushIntervalMs) {
       startWrite();
     }
   }
 
   private boolean bufferFull() {
-    return filling.size() >= config.batchSize() || filling.byteSize() >= config.bufferMaxBytes();
+    return filling.size() >= batchSize || filling.byteSize() >= bufferMaxBytes;
   }
 
   /**
