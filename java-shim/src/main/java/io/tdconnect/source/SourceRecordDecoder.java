@@ -32,9 +32,7 @@ final class SourceRecordDecoder {
   private final SourceStructs structs;
   /** Source partition maps are shared by all records of a vgroup. */
   private final Map<String, Map<String, Object>> partitions = new HashMap<>();
-  /** Names repeat from record to record: the last one of each kind is reused. */
-  private final byte[][] lastBytes = new byte[5][];
-  private final String[] lastText = new String[5];
+  private final Map<String, String> names = new HashMap<>();
 
   SourceRecordDecoder(String database, SourceStructs structs) {
     this.database = database;
@@ -56,76 +54,69 @@ final class SourceRecordDecoder {
     return p;
   }
 
+  /** The records of one native poll; names shared by a section are decoded once. */
   List<SourceRecord> decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int count = in.getInt();
-    List<SourceRecord> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      String topic = repeated(in, 0);
-      String key = repeated(in, 1);
-      byte[] value = new byte[in.getInt()];
-      in.get(value);
-      long timestamp = in.getLong();
-      Map<String, Object> sourceOffset = new HashMap<>();
+    int sections = in.getInt();
+    List<SourceRecord> out = new ArrayList<>();
+    for (int s = 0; s < sections; s++) {
+      String topic = interned(text(in));
+      String stable = interned(text(in));
+      boolean query = in.get() == 1;
       Map<String, Object> partition;
-      String stable;
-      String table;
-      if (in.get() == 0) {
-        String tmqTopic = repeated(in, 2);
+      if (query) {
+        partition = partitions.computeIfAbsent(stable, k -> queryPartition(database, stable));
+      } else {
+        String tmqTopic = text(in);
         int vgroup = in.getInt();
-        sourceOffset.put(OFFSET, in.getLong());
-        sourceOffset.put(OFFSET_SKIP, in.getLong());
-        stable = repeated(in, 3);
-        table = repeated(in, 4);
         partition = partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
-      } else {
-        sourceOffset.put(OFFSET_TS, in.getLong());
-        stable = repeated(in, 3);
-        table = repeated(in, 4);
-        sourceOffset.put(OFFSET_TABLE, table);
-        String read = stable;
-        partition = partitions.computeIfAbsent(read, k -> queryPartition(database, read));
       }
-      ConnectHeaders headers = new ConnectHeaders();
-      headers.addString("tdengine.database", database);
-      headers.addString("tdengine.stable", stable);
-      headers.addString("tdengine.table", table);
-      if (structs == null) {
-        out.add(new SourceRecord(
-            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, key, Schema.STRING_SCHEMA,
-            new String(value, StandardCharsets.UTF_8), timestamp, headers));
-      } else {
-        Struct struct = structs.decode(stable, value);
-        out.add(new SourceRecord(
-            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, key, struct.schema(), struct, timestamp,
-            headers));
+      String[] tables = new String[in.getShort() & 0xFFFF];
+      for (int t = 0; t < tables.length; t++) {
+        tables[t] = text(in);
+      }
+      int count = in.getInt();
+      for (int i = 0; i < count; i++) {
+        String table = tables[in.getShort() & 0xFFFF];
+        byte[] value = new byte[in.getInt()];
+        in.get(value);
+        long timestamp = in.getLong();
+        Map<String, Object> sourceOffset = new HashMap<>(4);
+        if (query) {
+          sourceOffset.put(OFFSET_TS, in.getLong());
+          sourceOffset.put(OFFSET_TABLE, table);
+        } else {
+          sourceOffset.put(OFFSET, in.getLong());
+          sourceOffset.put(OFFSET_SKIP, in.getLong());
+        }
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString("tdengine.database", database);
+        headers.addString("tdengine.stable", stable);
+        headers.addString("tdengine.table", table);
+        if (structs == null) {
+          out.add(new SourceRecord(
+              partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, Schema.STRING_SCHEMA,
+              new String(value, StandardCharsets.UTF_8), timestamp, headers));
+        } else {
+          Struct struct = structs.decode(stable, value);
+          out.add(new SourceRecord(
+              partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, struct.schema(), struct,
+              timestamp, headers));
+        }
       }
     }
     return out;
   }
 
-  /** A u16-length string; the previous one of the same slot when the bytes are equal. */
-  private String repeated(ByteBuffer in, int slot) {
-    int length = in.getShort() & 0xFFFF;
-    byte[] previous = lastBytes[slot];
-    if (previous != null && previous.length == length && sameBytes(in, previous)) {
-      in.position(in.position() + length);
-      return lastText[slot];
-    }
-    byte[] b = new byte[length];
+  private static String text(ByteBuffer in) {
+    byte[] b = new byte[in.getShort() & 0xFFFF];
     in.get(b);
-    lastBytes[slot] = b;
-    lastText[slot] = new String(b, StandardCharsets.UTF_8);
-    return lastText[slot];
+    return new String(b, StandardCharsets.UTF_8);
   }
 
-  private static boolean sameBytes(ByteBuffer in, byte[] bytes) {
-    int at = in.position();
-    for (int i = 0; i < bytes.length; i++) {
-      if (in.get(at + i) != bytes[i]) {
-        return false;
-      }
-    }
-    return true;
+  /** The same String object for a name seen before (topics and super tables repeat across polls). */
+  private String interned(String name) {
+    String known = names.putIfAbsent(name, name);
+    return known == null ? name : known;
   }
 }
