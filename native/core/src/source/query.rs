@@ -295,8 +295,11 @@ impl QueryReader {
 }
 
 fn is_missing_table(e: &taos::Error) -> bool {
-    // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST
+    // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST; a dropped
+    // table can also come back as PAR_GET_META_ERROR ("Fail to get table
+    // info, error: Table does not exist").
     matches!(i32::from(e.code()) & 0xffff, 0x2603 | 0x0362 | 0x0603)
+        || e.to_string().contains("Table does not exist")
 }
 
 fn database_units_per_ms(taos: &Taos, database: &str) -> TdResult<i64> {
