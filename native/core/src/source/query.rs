@@ -73,6 +73,7 @@ pub struct QueryReader {
     next: usize,
     /// How far behind the newest row read is, when the last page was full.
     behind_ms: i64,
+    rows_read: u64,
 }
 
 impl QueryReader {
@@ -99,6 +100,7 @@ impl QueryReader {
             cursors,
             next: 0,
             behind_ms: 0,
+            rows_read: 0,
         })
     }
 
@@ -132,6 +134,7 @@ impl QueryReader {
             self.next = (self.next + 1) % self.cursors.len();
             let page = self.page(i, upper)?;
             if !page.is_empty() {
+                self.rows_read += page.len() as u64;
                 let full = page.len() as u64 >= self.config.fetch_max_rows;
                 self.behind_ms = match page.last() {
                     Some(r) if full => (now_ms - r.timestamp_ms).max(0),
@@ -145,7 +148,10 @@ impl QueryReader {
     }
 
     pub fn stats(&self) -> String {
-        format!("lag=0\nbehind_ms={}\nwal_retention_s=-1\n", self.behind_ms)
+        format!(
+            "rows_read={}\nlag=0\nbehind_ms={}\nwal_retention_s=-1\n",
+            self.rows_read, self.behind_ms
+        )
     }
 
     fn page(&mut self, i: usize, upper: i64) -> TdResult<Vec<OutRecord>> {

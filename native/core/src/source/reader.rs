@@ -75,6 +75,8 @@ pub struct SourceReader {
     websocket_port: Option<u16>,
     health: Health,
     events: Events,
+    /// Rows received from TDengine, including those skipped when resuming.
+    rows_read: u64,
 }
 
 /// Rare happenings worth a log line in the worker (assignments, seeks, the
@@ -170,6 +172,7 @@ impl SourceReader {
             websocket_port,
             health: Health::default(),
             events: Events::default(),
+            rows_read: 0,
         })
         .map(|mut reader| {
             reader.health.retention_s = reader.wal_retention();
@@ -418,6 +421,7 @@ impl SourceReader {
             self.rows_of(block, &stable, &topic, vgroup, &mut out)?;
         }
         let n = out.len();
+        self.rows_read += n as u64;
         for (k, r) in out.iter_mut().enumerate() {
             if let Position::Tmq { offset, skip, .. } = &mut r.position {
                 (*offset, *skip) = if k + 1 == n {
@@ -497,7 +501,8 @@ impl SourceReader {
             .max()
             .unwrap_or(0);
         let mut out = format!(
-            "lag={}\nbehind_ms={behind_ms}\nwal_retention_s={}\n",
+            "rows_read={}\nlag={}\nbehind_ms={behind_ms}\nwal_retention_s={}\n",
+            self.rows_read,
             self.health.lag,
             self.health.retention_s.unwrap_or(-1)
         );

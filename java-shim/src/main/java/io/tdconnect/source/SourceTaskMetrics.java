@@ -6,6 +6,7 @@ import javax.management.ObjectName;
 /** Counters of one source task, published as an MBean while the task runs. */
 final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   private volatile long recordsProduced;
+  private volatile long rowsRead;
   private volatile long polls;
   private volatile long lastPollNanos;
   private volatile long maxPollNanos;
@@ -46,6 +47,7 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
       String value = line.substring(eq + 1);
       switch (key) {
         case "lag": lag = Long.parseLong(value); break;
+        case "rows_read": rowsRead = Long.parseLong(value); break;
         case "behind_ms": behindMs = Long.parseLong(value); break;
         case "wal_retention_s": walRetentionSeconds = Long.parseLong(value); break;
         case "warning": lastWarning = value; warnings.add(value); break;
@@ -59,6 +61,11 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   @Override
   public long getRecordsProduced() {
     return recordsProduced;
+  }
+
+  @Override
+  public long getRowsRead() {
+    return rowsRead;
   }
 
   @Override

@@ -4,6 +4,9 @@ package io.tdconnect.source;
 public interface SourceTaskMetricsMBean {
   long getRecordsProduced();
 
+  /** Rows received from TDengine (records produced plus rows skipped when resuming inside a message). */
+  long getRowsRead();
+
   long getPolls();
 
   double getLastPollLatencyMs();
