@@ -27,16 +27,17 @@ fn main() -> Result<(), String> {
     let mut read = 0;
     let mut idle_since = Instant::now();
     while read < rows {
-        let records = reader
+        let got = reader
             .poll(Duration::from_millis(500))
-            .map_err(|e| e.to_string())?;
-        if records.is_empty() {
+            .map_err(|e| e.to_string())?
+            .map_or(0, |polled| polled.rows.len());
+        if got == 0 {
             if idle_since.elapsed() > Duration::from_secs(60) {
                 return Err(format!("stalled after {read} of {rows} rows"));
             }
         } else {
             idle_since = Instant::now();
-            read += records.len();
+            read += got;
         }
     }
     let seconds = clock.elapsed().as_secs_f64();

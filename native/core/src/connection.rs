@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use taos::sync::{Queryable, TBuilder, Taos, TaosBuilder};
+use taos::sync::{Fetchable, Queryable, TBuilder, Taos, TaosBuilder};
 use taos::Dsn;
 
 use crate::config::{ConnectionConfig, Precision};
@@ -49,6 +49,22 @@ fn build_dsn(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Dsn> {
         dsn.params.insert("libraryPath".into(), lib.clone());
     }
     Ok(dsn)
+}
+
+/// One column of the database's row in `information_schema.ins_databases`
+/// (`precision`, `wal_retention_period`, ...) as text; None when the
+/// database does not exist.
+pub fn database_setting(taos: &Taos, database: &str, column: &str) -> TdResult<Option<String>> {
+    let mut sql = format!("SELECT `{column}` FROM information_schema.ins_databases WHERE name = ");
+    crate::structured::sql::string_literal(database, &mut sql);
+    let rows = taos
+        .query(sql)
+        .and_then(|mut rs| rs.to_rows_vec())
+        .map_err(|e| TdError::from_taos(&format!("reading {column} of database {database}"), e))?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first())
+        .and_then(|v| v.to_string().ok()))
 }
 
 /// Creates the database unless it exists (its precision only matters when

@@ -107,11 +107,12 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourcePoll<'l>(
 ) -> JByteArray<'l> {
     env.with_env(|env| -> BoundaryResult<JByteArray<'l>> {
         let wait = std::time::Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0));
-        let records = on_reader(handle, |r| r.poll(wait))?;
-        if records.is_empty() {
-            return Ok(JByteArray::null());
+        match on_reader(handle, |r| r.poll(wait))? {
+            Some(polled) if !polled.rows.is_empty() => {
+                Ok(env.byte_array_from_slice(&output::encode(&polled))?)
+            }
+            _ => Ok(JByteArray::null()),
         }
-        Ok(env.byte_array_from_slice(&output::encode(&records))?)
     })
     .resolve::<ThrowConnectException>()
 }

@@ -17,12 +17,12 @@ use taos::sync::{Fetchable, Queryable, Taos};
 use taos::Ty;
 
 use super::config::SourceConfig;
-use super::record::{OutRecord, Position};
+use super::record::{OutRow, Polled, RowPosition};
 use super::render;
 use super::tags::TableTags;
 use crate::connection;
 use crate::error::{TdError, TdResult};
-use crate::structured::sql::{ident, string_literal};
+use crate::structured::sql::{qualified, string_literal};
 
 /// Where a table's next page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,9 +121,9 @@ impl QueryReader {
         }
     }
 
-    /// The next page of the first table (round-robin) that has new rows; empty
+    /// The next page of the first table (round-robin) that has new rows; None
     /// when none has. Runs at most one query per table (two with windows).
-    pub fn poll(&mut self) -> TdResult<Vec<OutRecord>> {
+    pub fn poll(&mut self) -> TdResult<Option<Polled>> {
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
@@ -132,19 +132,18 @@ impl QueryReader {
         for _ in 0..self.cursors.len() {
             let i = self.next;
             self.next = (self.next + 1) % self.cursors.len();
-            let page = self.page(i, upper)?;
-            if !page.is_empty() {
-                self.rows_read += page.len() as u64;
-                let full = page.len() as u64 >= self.config.fetch_max_rows;
-                self.behind_ms = match page.last() {
+            if let Some(page) = self.page(i, upper)? {
+                self.rows_read += page.rows.len() as u64;
+                let full = page.rows.len() as u64 >= self.config.fetch_max_rows;
+                self.behind_ms = match page.rows.last() {
                     Some(r) if full => (now_ms - r.timestamp_ms).max(0),
                     _ => 0,
                 };
-                return Ok(page);
+                return Ok(Some(page));
             }
         }
         self.behind_ms = 0;
-        Ok(Vec::new())
+        Ok(None)
     }
 
     pub fn stats(&self) -> String {
@@ -154,7 +153,8 @@ impl QueryReader {
         )
     }
 
-    fn page(&mut self, i: usize, upper: i64) -> TdResult<Vec<OutRecord>> {
+    /// The table's next page; None when it has no new rows (or was dropped).
+    fn page(&mut self, i: usize, upper: i64) -> TdResult<Option<Polled>> {
         let window = self.config.query_interval_ms * self.per_ms;
         let from = self.cursors[i].from.clone();
         let end = match &from {
@@ -162,11 +162,7 @@ impl QueryReader {
             _ => upper,
         };
         let table = self.cursors[i].table.clone();
-        let target = format!(
-            "{}.{}",
-            ident(&self.config.database).map_err(TdError::fatal)?,
-            ident(&table).map_err(TdError::fatal)?
-        );
+        let target = qualified(&self.config.database, &table).map_err(TdError::fatal)?;
         let lower = from
             .as_ref()
             .map(|b| format!("{} AND ", b.condition()))
@@ -175,17 +171,19 @@ impl QueryReader {
             "SELECT *, tbname FROM {target} WHERE {lower}_c0 < {end} ORDER BY _c0, tbname LIMIT {}",
             self.config.fetch_max_rows
         );
-        let Some(records) = self.read(i, &sql)? else {
-            return Ok(Vec::new());
+        let Some(page) = self.read(i, &sql)? else {
+            return Ok(None);
         };
-        if let Some(last) = records.last() {
-            if let Position::Query { ts } = last.position {
+        if let Some(last) = page.rows.last() {
+            if let RowPosition::Query { ts } = last.position {
                 self.cursors[i].from = Some(Bound {
                     ts,
-                    after: Some(last.key.clone()),
+                    after: Some(page.tables[last.table as usize].clone()),
                 });
             }
-        } else if end < upper {
+            return Ok(Some(page));
+        }
+        if end < upper {
             // An empty window: jump to the next row rather than crawl windows.
             let next =
                 format!("SELECT _c0 FROM {target} WHERE {lower}_c0 < {upper} ORDER BY _c0 LIMIT 1");
@@ -206,12 +204,12 @@ impl QueryReader {
                 return self.page(i, upper);
             }
         }
-        Ok(records)
+        Ok(None)
     }
 
     /// Runs a page query; None when the table has been dropped (discovery
     /// will reconfigure the task).
-    fn read(&mut self, i: usize, sql: &str) -> TdResult<Option<Vec<OutRecord>>> {
+    fn read(&mut self, i: usize, sql: &str) -> TdResult<Option<Polled>> {
         let table = self.cursors[i].table.clone();
         let mut rs = match self.taos.query(sql) {
             Ok(rs) => rs,
@@ -224,18 +222,18 @@ impl QueryReader {
         let shown = &names[..names.len().saturating_sub(1)];
         let columns = self.columns_of(i, shown)?;
         let column_names: Vec<&str> = shown[..columns].iter().map(String::as_str).collect();
-        let kafka_topic = self.config.kafka_topic(&table);
+        let mut out = Polled::new(self.config.kafka_topic(&table), table.clone(), None);
         let mut tags_of: HashMap<String, TableTags> = HashMap::new();
-        let mut out = Vec::new();
         for block in rs.blocks() {
             let block = block.map_err(|e| TdError::from_taos(&format!("reading {table}"), e))?;
+            let mut all = Vec::with_capacity(names.len());
             for row in 0..block.nrows() {
-                let all = render::cells(&block, row, names.len());
+                render::cells_into(&block, row, names.len(), &mut all);
                 let Some(taos::BorrowedValue::VarChar(child)) = all.last() else {
                     continue;
                 };
-                let child = (*child).to_owned();
-                let tags = tags_of.entry(child.clone()).or_insert_with(|| {
+                let index = out.table(child);
+                let tags = tags_of.entry((*child).to_owned()).or_insert_with(|| {
                     TableTags::from_values(
                         shown[columns..]
                             .iter()
@@ -251,14 +249,11 @@ impl QueryReader {
                     &all[..columns],
                     tags,
                 );
-                out.push(OutRecord {
-                    kafka_topic: kafka_topic.clone(),
-                    key: child.clone(),
+                out.rows.push(OutRow {
+                    table: index,
                     value: r.value,
                     timestamp_ms: r.ts_ms,
-                    position: Position::Query { ts: r.ts_raw },
-                    stable: table.clone(),
-                    table: child,
+                    position: RowPosition::Query { ts: r.ts_raw },
                 });
             }
         }
@@ -277,9 +272,8 @@ impl QueryReader {
         let described = self
             .taos
             .query(format!(
-                "DESCRIBE {}.{}",
-                ident(&self.config.database).map_err(TdError::fatal)?,
-                ident(&table).map_err(TdError::fatal)?
+                "DESCRIBE {}",
+                qualified(&self.config.database, &table).map_err(TdError::fatal)?
             ))
             .and_then(|mut rs| rs.to_rows_vec())
             .map_err(|e| TdError::from_taos(&format!("describing {table}"), e))?;
@@ -309,17 +303,7 @@ fn is_missing_table(e: &taos::Error) -> bool {
 }
 
 fn database_units_per_ms(taos: &Taos, database: &str) -> TdResult<i64> {
-    let mut sql =
-        String::from("SELECT `precision` FROM information_schema.ins_databases WHERE name = ");
-    string_literal(database, &mut sql);
-    let rows = taos
-        .query(sql)
-        .and_then(|mut rs| rs.to_rows_vec())
-        .map_err(|e| TdError::from_taos(&format!("reading the precision of {database}"), e))?;
-    let precision = rows
-        .first()
-        .and_then(|r| r.first())
-        .and_then(|v| v.to_string().ok())
+    let precision = connection::database_setting(taos, database, "precision")?
         .ok_or_else(|| TdError::fatal(format!("database {database} does not exist")))?;
     Ok(match precision.as_str() {
         "us" => 1_000,

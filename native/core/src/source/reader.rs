@@ -20,7 +20,7 @@ use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, 
 use taos::{Consumer, RawBlock};
 
 use super::config::SourceConfig;
-use super::record::{OutRecord, Position};
+use super::record::{OutRow, Polled, RowPosition};
 use super::render;
 use super::tags::TagCache;
 use crate::connection;
@@ -204,10 +204,9 @@ impl SourceReader {
     /// times the database's vgroups. TDengine may assign a vgroup late (a
     /// crashed predecessor still holds it), so offsets are looked up for all.
     pub fn partitions(&self) -> TdResult<Vec<(String, i32)>> {
-        let sql = format!(
-            "SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = '{}'",
-            self.config.database
-        );
+        let mut sql =
+            String::from("SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = ");
+        crate::structured::sql::string_literal(&self.config.database, &mut sql);
         let rows = self
             .taos
             .query(sql)
@@ -325,14 +324,14 @@ impl SourceReader {
     }
 
     /// Waits up to `wait` for the next TMQ message and returns its rows as
-    /// records (none when nothing arrived).
-    pub fn poll(&mut self, wait: Duration) -> TdResult<Vec<OutRecord>> {
+    /// records (None when nothing arrived).
+    pub fn poll(&mut self, wait: Duration) -> TdResult<Option<Polled>> {
         if self.pending.is_none() {
             self.apply_commits()?;
             self.prefetch();
         }
         let Some(pending) = self.pending.as_mut() else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         // The timer must be made inside the runtime; the receive survives it.
         let joined = match self
@@ -345,7 +344,7 @@ impl SourceReader {
                 self.health.behind_since.clear();
                 self.health.warned.clear();
                 self.note_subscriptions();
-                return Ok(Vec::new());
+                return Ok(None);
             }
             Ok(joined) => joined,
         };
@@ -360,7 +359,7 @@ impl SourceReader {
             after,
         }) = fetched
         else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let key = (topic.clone(), vgroup);
         if !self.positions.contains_key(&key)
@@ -389,7 +388,7 @@ impl SourceReader {
             if let Some(w) = self.position(&assigned)? {
                 self.health.warnings.push(w);
             }
-            return Ok(Vec::new());
+            return Ok(None);
         }
         if self
             .health
@@ -416,33 +415,34 @@ impl SourceReader {
         if let Some(port) = self.websocket_port {
             crate::nodelay::towards_port(port);
         }
-        let mut out = Vec::new();
+        let mut out = Polled::new(
+            self.config.kafka_topic(&stable),
+            stable,
+            Some((topic, vgroup)),
+        );
         for block in &blocks {
-            self.rows_of(block, &stable, &topic, vgroup, &mut out)?;
+            self.rows_of(block, &mut out)?;
         }
-        let n = out.len();
+        let n = out.rows.len();
         self.rows_read += n as u64;
-        for (k, r) in out.iter_mut().enumerate() {
-            if let Position::Tmq { offset, skip, .. } = &mut r.position {
-                (*offset, *skip) = if k + 1 == n {
-                    (after, 0)
-                } else {
-                    (before, k as u64 + 1)
-                };
-            }
+        for (k, r) in out.rows.iter_mut().enumerate() {
+            r.position = if k + 1 == n {
+                RowPosition::Tmq {
+                    offset: after,
+                    skip: 0,
+                }
+            } else {
+                RowPosition::Tmq {
+                    offset: before,
+                    skip: k as u64 + 1,
+                }
+            };
         }
         if let Some(skip) = self.skips.remove(&key) {
             let dropped = (skip as usize).min(n);
-            out.drain(..dropped);
+            out.rows.drain(..dropped);
         }
-        if self
-            .health
-            .checked
-            .is_none_or(|at| at.elapsed() > HEALTH_EVERY)
-        {
-            self.check_health();
-        }
-        Ok(out)
+        Ok(Some(out))
     }
 
     /// Measures lag per vgroup; warns when a vgroup has been behind for half
@@ -560,58 +560,38 @@ impl SourceReader {
     }
 
     fn wal_retention(&self) -> Option<i64> {
-        let sql = format!(
-            "SELECT `wal_retention_period` FROM information_schema.ins_databases WHERE name = '{}'",
-            self.config.database
-        );
-        let rows = self
-            .taos
-            .query(sql)
-            .and_then(|mut rs| rs.to_rows_vec())
-            .ok()?;
-        rows.first()?.first()?.to_string().ok()?.parse().ok()
+        connection::database_setting(&self.taos, &self.config.database, "wal_retention_period")
+            .ok()??
+            .parse()
+            .ok()
     }
 
-    fn rows_of(
-        &mut self,
-        block: &RawBlock,
-        stable: &str,
-        topic: &str,
-        vgroup: i32,
-        out: &mut Vec<OutRecord>,
-    ) -> TdResult<()> {
-        let table = block.table_name().unwrap_or_default().to_owned();
+    /// Appends a block's rows (their positions are set by the caller).
+    fn rows_of(&mut self, block: &RawBlock, out: &mut Polled) -> TdResult<()> {
+        let table = block.table_name().unwrap_or_default();
         let fields = block.fields();
         let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
         let types: Vec<taos::Ty> = fields.iter().map(|f| f.ty()).collect();
         let tags = self
             .tags
-            .get(&self.taos, &self.config.database, stable, &table)?
-            .clone();
-        let kafka_topic = self.config.kafka_topic(stable);
+            .get(&self.taos, &self.config.database, &out.stable, table)?;
+        let index = out.table(table);
+        let mut cells = Vec::with_capacity(names.len());
         for row in 0..block.nrows() {
-            let cells = render::cells(block, row, names.len());
+            render::cells_into(block, row, names.len(), &mut cells);
             let r = render::row(
                 self.config.out_format,
-                stable,
+                &out.stable,
                 &names,
                 &types,
                 &cells,
-                &tags,
+                tags,
             );
-            out.push(OutRecord {
-                kafka_topic: kafka_topic.clone(),
-                key: table.clone(),
+            out.rows.push(OutRow {
+                table: index,
                 value: r.value,
                 timestamp_ms: r.ts_ms,
-                position: Position::Tmq {
-                    topic: topic.to_owned(),
-                    vgroup,
-                    offset: 0,
-                    skip: 0,
-                },
-                stable: stable.to_owned(),
-                table: table.clone(),
+                position: RowPosition::Tmq { offset: 0, skip: 0 },
             });
         }
         Ok(())

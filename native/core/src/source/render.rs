@@ -15,16 +15,21 @@ pub struct Rendered {
     pub ts_ms: i64,
 }
 
-/// The first `columns` cells of `row` in `block` (the rest, if any, are
-/// tags or pseudo columns the caller handles).
-pub fn cells<'b>(block: &'b RawBlock, row: usize, columns: usize) -> Vec<BorrowedValue<'b>> {
-    (0..columns)
-        .map(|c| {
-            block
-                .get_ref(row, c)
-                .unwrap_or(BorrowedValue::Null(Ty::Null))
-        })
-        .collect()
+/// Fills `cells` with the first `columns` cells of `row` in `block` (the
+/// rest, if any, are tags or pseudo columns the caller handles); one vector
+/// serves every row of a block.
+pub fn cells_into<'b>(
+    block: &'b RawBlock,
+    row: usize,
+    columns: usize,
+    cells: &mut Vec<BorrowedValue<'b>>,
+) {
+    cells.clear();
+    cells.extend((0..columns).map(|c| {
+        block
+            .get_ref(row, c)
+            .unwrap_or(BorrowedValue::Null(Ty::Null))
+    }));
 }
 
 /// Renders a row whose first cell is its timestamp.

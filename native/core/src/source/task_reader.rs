@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::config::{ReadMethod, SourceConfig};
 use super::query::QueryReader;
 use super::reader::{SourceReader, StartAt};
-use super::record::OutRecord;
+use super::record::Polled;
 use crate::error::{TdError, TdResult};
 
 pub enum TaskReader {
@@ -86,7 +86,7 @@ impl TaskReader {
 
     /// The next records. Subscription waits up to `wait` for a TMQ message;
     /// query returns at once (the shim waits poll.interval.ms when idle).
-    pub fn poll(&mut self, wait: Duration) -> TdResult<Vec<OutRecord>> {
+    pub fn poll(&mut self, wait: Duration) -> TdResult<Option<Polled>> {
         match self {
             TaskReader::Subscription(r) => r.poll(wait),
             TaskReader::Query(r) => r.poll(),

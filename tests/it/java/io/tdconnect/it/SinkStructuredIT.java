@@ -21,6 +21,18 @@ class SinkStructuredIT {
     return c;
   }
 
+  /** Readings into super table "readings", one subtable per device, bad records to the DLQ topic. */
+  private static void mapReadings(Map<String, Object> c, String deadLetterTopic) {
+    c.put("stable.name.format", "readings");
+    c.put("subtable.name.format", "d_${field.device_id}");
+    c.put("tag.fields", "site,device_id");
+    c.put("timestamp.field", "at");
+    c.put("timestamp.unit", "ms");
+    c.put("errors.tolerance", "all");
+    c.put("errors.deadletterqueue.topic.name", deadLetterTopic);
+    c.put("errors.deadletterqueue.topic.replication.factor", "1");
+  }
+
   private static String reading(int i, String extra) {
     return "{\"device_id\":\"d" + (i % 6) + "\",\"site\":\"site " + (i % 2) + "\",\"temp\":" + (20 + i % 7) + ".5,"
         + "\"hum\":" + (40 + i % 9) + ",\"at\":" + (1_700_000_000_000L + i) + extra + "}";
@@ -36,14 +48,7 @@ class SinkStructuredIT {
     Map<String, Object> c = TestCluster.sinkConfig(td, "iot-json-text", db);
     c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
     c.put("text.values", "json");
-    c.put("stable.name.format", "readings");
-    c.put("subtable.name.format", "d_${field.device_id}");
-    c.put("tag.fields", "site,device_id");
-    c.put("timestamp.field", "at");
-    c.put("timestamp.unit", "ms");
-    c.put("errors.tolerance", "all");
-    c.put("errors.deadletterqueue.topic.name", "iot-json-text-dead");
-    c.put("errors.deadletterqueue.topic.replication.factor", "1");
+    mapReadings(c, "iot-json-text-dead");
     ConnectRest rest = TestCluster.worker(WORKER).rest();
     rest.createConnector(ConnectRest.connectorBody("sink-json-text", c));
     rest.awaitRunning("sink-json-text", 1, 60_000);
@@ -74,14 +79,7 @@ class SinkStructuredIT {
     TDengine.freshDatabase(td, db);
     TestCluster.createTopic("iot-json", 1);
     Map<String, Object> c = config(td, "iot-json", db, false);
-    c.put("stable.name.format", "readings");
-    c.put("subtable.name.format", "d_${field.device_id}");
-    c.put("tag.fields", "site,device_id");
-    c.put("timestamp.field", "at");
-    c.put("timestamp.unit", "ms");
-    c.put("errors.tolerance", "all");
-    c.put("errors.deadletterqueue.topic.name", "iot-json-dead");
-    c.put("errors.deadletterqueue.topic.replication.factor", "1");
+    mapReadings(c, "iot-json-dead");
     ConnectRest rest = TestCluster.worker(WORKER).rest();
     rest.createConnector(ConnectRest.connectorBody("sink-maps", c));
     rest.awaitRunning("sink-maps", 1, 60_000);

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 7;
+  public static final int ABI_VERSION = 8;
 
   private TdNative() {}
 

@@ -54,55 +54,52 @@ final class SourceRecordDecoder {
     return p;
   }
 
-  /** The records of one native poll; names shared by a section are decoded once. */
+  /** The records of one native poll; names every row shares are decoded once. */
   List<SourceRecord> decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int sections = in.getInt();
-    List<SourceRecord> out = new ArrayList<>();
-    for (int s = 0; s < sections; s++) {
-      String topic = interned(text(in));
-      String stable = interned(text(in));
-      boolean query = in.get() == 1;
-      Map<String, Object> partition;
+    String topic = interned(text(in));
+    String stable = interned(text(in));
+    boolean query = in.get() == 1;
+    Map<String, Object> partition;
+    if (query) {
+      partition = partitions.computeIfAbsent(stable, k -> queryPartition(database, stable));
+    } else {
+      String tmqTopic = text(in);
+      int vgroup = in.getInt();
+      partition = partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
+    }
+    String[] tables = new String[in.getInt()];
+    for (int t = 0; t < tables.length; t++) {
+      tables[t] = text(in);
+    }
+    int count = in.getInt();
+    List<SourceRecord> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String table = tables[in.getInt()];
+      byte[] value = new byte[in.getInt()];
+      in.get(value);
+      long timestamp = in.getLong();
+      Map<String, Object> sourceOffset = new HashMap<>(4);
       if (query) {
-        partition = partitions.computeIfAbsent(stable, k -> queryPartition(database, stable));
+        sourceOffset.put(OFFSET_TS, in.getLong());
+        sourceOffset.put(OFFSET_TABLE, table);
       } else {
-        String tmqTopic = text(in);
-        int vgroup = in.getInt();
-        partition = partitions.computeIfAbsent(tmqTopic + "\t" + vgroup, k -> partition(tmqTopic, vgroup));
+        sourceOffset.put(OFFSET, in.getLong());
+        sourceOffset.put(OFFSET_SKIP, in.getLong());
       }
-      String[] tables = new String[in.getShort() & 0xFFFF];
-      for (int t = 0; t < tables.length; t++) {
-        tables[t] = text(in);
-      }
-      int count = in.getInt();
-      for (int i = 0; i < count; i++) {
-        String table = tables[in.getShort() & 0xFFFF];
-        byte[] value = new byte[in.getInt()];
-        in.get(value);
-        long timestamp = in.getLong();
-        Map<String, Object> sourceOffset = new HashMap<>(4);
-        if (query) {
-          sourceOffset.put(OFFSET_TS, in.getLong());
-          sourceOffset.put(OFFSET_TABLE, table);
-        } else {
-          sourceOffset.put(OFFSET, in.getLong());
-          sourceOffset.put(OFFSET_SKIP, in.getLong());
-        }
-        ConnectHeaders headers = new ConnectHeaders();
-        headers.addString("tdengine.database", database);
-        headers.addString("tdengine.stable", stable);
-        headers.addString("tdengine.table", table);
-        if (structs == null) {
-          out.add(new SourceRecord(
-              partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, Schema.STRING_SCHEMA,
-              new String(value, StandardCharsets.UTF_8), timestamp, headers));
-        } else {
-          Struct struct = structs.decode(stable, value);
-          out.add(new SourceRecord(
-              partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, struct.schema(), struct,
-              timestamp, headers));
-        }
+      ConnectHeaders headers = new ConnectHeaders();
+      headers.addString("tdengine.database", database);
+      headers.addString("tdengine.stable", stable);
+      headers.addString("tdengine.table", table);
+      if (structs == null) {
+        out.add(new SourceRecord(
+            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, Schema.STRING_SCHEMA,
+            new String(value, StandardCharsets.UTF_8), timestamp, headers));
+      } else {
+        Struct struct = structs.decode(stable, value);
+        out.add(new SourceRecord(
+            partition, sourceOffset, topic, null, Schema.STRING_SCHEMA, table, struct.schema(), struct,
+            timestamp, headers));
       }
     }
     return out;

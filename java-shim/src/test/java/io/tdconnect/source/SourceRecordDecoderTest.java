@@ -31,20 +31,19 @@ class SourceRecordDecoderTest {
   @Test
   void decodesASubscriptionSectionWithOffsetsHeadersAndSharedPartitions() {
     ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(1);
     text(b, "td-db-meters");
     text(b, "meters");
     b.put((byte) 0);
     text(b, "tdconnect_db_meters");
     b.putInt(3);
-    b.putShort((short) 2);
+    b.putInt(2);
     text(b, "d0");
     text(b, "d1");
     b.putInt(2);
-    b.putShort((short) 0);
+    b.putInt(0);
     value(b, "{\"v\":1}");
     b.putLong(1_700_000_000_000L).putLong(10).putLong(1);
-    b.putShort((short) 1);
+    b.putInt(1);
     value(b, "{\"v\":2}");
     b.putLong(1_700_000_000_001L).putLong(12).putLong(0);
     List<SourceRecord> out = new SourceRecordDecoder("db", null).decode(bytes(b));
@@ -66,14 +65,13 @@ class SourceRecordDecoderTest {
   @Test
   void queryRecordsCarryTheRowTimeAndChildTableAsTheirOffset() {
     ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(1);
     text(b, "td-db-meters");
     text(b, "meters");
     b.put((byte) 1);
-    b.putShort((short) 1);
+    b.putInt(1);
     text(b, "d 7");
     b.putInt(1);
-    b.putShort((short) 0);
+    b.putInt(0);
     value(b, "{}");
     b.putLong(1_700_000_000_000L).putLong(1_700_000_000_000_123L);
     SourceRecord r = new SourceRecordDecoder("db", null).decode(bytes(b)).get(0);
