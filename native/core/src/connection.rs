@@ -11,13 +11,20 @@ use crate::error::{TdError, TdResult};
 /// Connects with the configured credentials; `database` becomes the
 /// connection's default database (schemaless writes go there). Transient
 /// failures are retried `attempts` times, `backoff_ms` apart.
+///
+/// A ws connection is only opened by its first request, so one request is
+/// made here: a server that is down, wrong credentials or a missing
+/// database show now, and count against `attempts`, not on the first write.
 pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Taos> {
     let dsn = build_dsn(cfg, database)?;
     let builder = TaosBuilder::from_dsn(dsn)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
     let mut attempt = 1;
     loop {
-        match builder.build() {
+        let connected = builder
+            .build()
+            .and_then(|taos| taos.exec("SELECT SERVER_STATUS()").map(|_| taos));
+        match connected {
             Ok(taos) => return Ok(taos),
             Err(e) => match TdError::from_taos(&format!("connecting to {}", cfg.dsn), e) {
                 TdError::Retriable(_) if attempt < cfg.attempts => {

@@ -7,6 +7,53 @@
 //! sockets whose peer is the adapter's port and set the option on them.
 //! Harmless for any other socket that happens to match.
 
+/// Kinds of request; the ws client opens a socket per kind on first use.
+pub const SCHEMALESS: u8 = 1;
+pub const SQL: u8 = 2;
+pub const TMQ: u8 = 4;
+
+/// Requests between two scans once every kind in use has been scanned for,
+/// to catch a socket the ws client opened when it reconnected on its own.
+const RESCAN_EVERY: u32 = 64;
+
+/// When to scan. A scan costs a few syscalls per open file (about 0.25 ms
+/// in a Connect worker with its hundreds of jars), so it runs after the
+/// first request of each kind since the last [`Scans::reset`] and then every
+/// [`RESCAN_EVERY`] requests, not after every request.
+pub struct Scans {
+    /// taosAdapter's port; None for native connections (nothing to do).
+    port: Option<u16>,
+    scanned: u8,
+    requests: u32,
+}
+
+impl Scans {
+    pub fn new(port: Option<u16>) -> Self {
+        Scans {
+            port,
+            scanned: 0,
+            requests: 0,
+        }
+    }
+
+    /// After a call that made requests of the kinds in `used`.
+    pub fn after(&mut self, used: u8) {
+        let Some(port) = self.port else {
+            return;
+        };
+        self.requests = self.requests.wrapping_add(1);
+        if used & !self.scanned != 0 || self.requests % RESCAN_EVERY == 0 {
+            towards_port(port);
+            self.scanned |= used;
+        }
+    }
+
+    /// The connections were replaced: their sockets are new.
+    pub fn reset(&mut self) {
+        self.scanned = 0;
+    }
+}
+
 /// Sets `TCP_NODELAY` on every TCP socket of this process connected to `port`.
 #[cfg(target_os = "linux")]
 pub fn towards_port(port: u16) {

@@ -17,6 +17,7 @@ use crate::batch::{self, Value};
 use crate::config::{Precision, Protocol, SinkConfig};
 use crate::connection;
 use crate::error::{TdError, TdResult};
+use crate::nodelay;
 use crate::structured::json_text::{self, JsonFields};
 use crate::structured::mapping::{map_record, RecordMeta, Row};
 use crate::structured::value::decode_fields;
@@ -45,7 +46,9 @@ pub struct SinkWriter {
     /// Connections by database, opened on first use.
     connections: HashMap<String, Taos>,
     structured: StructuredWriter,
-    websocket_port: Option<u16>,
+    nodelay: nodelay::Scans,
+    /// Kinds of request (nodelay::SCHEMALESS, SQL) the current write made.
+    requests: u8,
 }
 
 impl SinkWriter {
@@ -53,12 +56,13 @@ impl SinkWriter {
     /// that bad credentials or URLs fail the task at start.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
         let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
-        let websocket_port = connection::websocket_port(&config.connection);
+        let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         let mut writer = SinkWriter {
             config,
             connections: HashMap::new(),
             structured,
-            websocket_port,
+            nodelay,
+            requests: 0,
         };
         if let Some(db) = writer.config.database.clone() {
             writer.connection(&db)?;
@@ -66,13 +70,22 @@ impl SinkWriter {
         Ok(writer)
     }
 
-    /// Creates the database if missing, then connects with it as default.
+    /// Connects with the database as default, creating it first if that
+    /// fails for a reason other than a transient one (most often: it does
+    /// not exist yet). An existing database costs a single connect.
     fn connection(&mut self, database: &str) -> TdResult<&Taos> {
         if !self.connections.contains_key(database) {
-            let admin = connection::connect(&self.config.connection, None)?;
-            connection::ensure_database(&admin, database, self.config.precision)?;
-            drop(admin);
-            let taos = connection::connect(&self.config.connection, Some(database))?;
+            let cfg = &self.config.connection;
+            let taos = match connection::connect(cfg, Some(database)) {
+                Ok(taos) => taos,
+                Err(e @ TdError::Retriable(_)) => return Err(e),
+                Err(_) => {
+                    let admin = connection::connect(cfg, None)?;
+                    connection::ensure_database(&admin, database, self.config.precision)?;
+                    drop(admin);
+                    connection::connect(cfg, Some(database))?
+                }
+            };
             self.connections.insert(database.to_owned(), taos);
         }
         self.connections
@@ -82,16 +95,14 @@ impl SinkWriter {
 
     /// Writes a batch; returns the rows (lines) acknowledged.
     pub fn write(&mut self, buf: &[u8]) -> TdResult<usize> {
+        self.requests = 0;
         let result = self.write_batch(buf);
-        if let Some(port) = self.websocket_port {
-            // Sockets of the ws client appear lazily (per kind of request) and
-            // again after reconnects; see nodelay.rs.
-            crate::nodelay::towards_port(port);
-        }
+        self.nodelay.after(self.requests);
         if matches!(result, Err(TdError::Retriable(_))) {
             // The connection may be dead (server restarted, network cut):
             // reconnect on the next attempt rather than reuse it.
             self.connections.clear();
+            self.nodelay.reset();
         }
         result
     }
@@ -121,6 +132,7 @@ impl SinkWriter {
             if lines.is_empty() {
                 continue;
             }
+            self.requests |= nodelay::SCHEMALESS;
             let target = SchemalessTarget {
                 taos: self.connection(&database)?,
                 protocol,
@@ -216,6 +228,9 @@ impl SinkWriter {
             }
         }
         let mut written = 0;
+        if !by_db.is_empty() {
+            self.requests |= nodelay::SQL;
+        }
         for (db, rows) in by_db {
             let limit = first_bad.as_ref().map_or(usize::MAX, bad_index);
             self.connection(&db)?;

@@ -22,6 +22,7 @@ use super::render;
 use super::tags::TableTags;
 use crate::connection;
 use crate::error::{TdError, TdResult};
+use crate::nodelay;
 use crate::structured::sql::{qualified, string_literal};
 
 /// Where a table's next page starts.
@@ -66,6 +67,7 @@ struct Cursor {
 pub struct QueryReader {
     config: SourceConfig,
     taos: Taos,
+    nodelay: nodelay::Scans,
     /// Database time units per millisecond (1, 1000, 1000000).
     per_ms: i64,
     cursors: Vec<Cursor>,
@@ -93,9 +95,11 @@ impl QueryReader {
                 layout: None,
             })
             .collect();
+        let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         Ok(QueryReader {
             config,
             taos,
+            nodelay,
             per_ms,
             cursors,
             next: 0,
@@ -129,6 +133,12 @@ impl QueryReader {
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
         let upper = (now_ms - self.config.query_delay_ms) * self.per_ms;
+        let page = self.first_page(upper, now_ms);
+        self.nodelay.after(nodelay::SQL);
+        page
+    }
+
+    fn first_page(&mut self, upper: i64, now_ms: i64) -> TdResult<Option<Polled>> {
         for _ in 0..self.cursors.len() {
             let i = self.next;
             self.next = (self.next + 1) % self.cursors.len();

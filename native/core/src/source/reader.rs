@@ -25,6 +25,7 @@ use super::render;
 use super::tags::TagCache;
 use crate::connection;
 use crate::error::{TdError, TdResult};
+use crate::nodelay;
 use crate::structured::sql::ident;
 
 /// One TMQ message, fetched in the background.
@@ -72,7 +73,7 @@ pub struct SourceReader {
     stored: HashMap<(String, i32), (i64, u64)>,
     /// Offsets Kafka has acknowledged, committed to TDengine between receives.
     commits: Vec<(String, i32, i64)>,
-    websocket_port: Option<u16>,
+    nodelay: nodelay::Scans,
     health: Health,
     events: Events,
     /// Rows received from TDengine, including those skipped when resuming.
@@ -153,10 +154,10 @@ impl SourceReader {
             Ok::<_, taos::Error>(c)
         });
         let consumer = consumer.map_err(|e| TdError::from_taos("subscribing", e))?;
-        let websocket_port = connection::websocket_port(&config.connection);
-        if let Some(port) = websocket_port {
-            crate::nodelay::towards_port(port);
-        }
+        let mut nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
+        // The consumer's sockets so far; the first message scans again, for
+        // sockets the ws client opens on first poll.
+        nodelay.after(nodelay::SQL);
         Ok(SourceReader {
             config,
             rt,
@@ -169,7 +170,7 @@ impl SourceReader {
             skips: HashMap::new(),
             stored: HashMap::new(),
             commits: Vec::new(),
-            websocket_port,
+            nodelay,
             health: Health::default(),
             events: Events::default(),
             rows_read: 0,
@@ -412,9 +413,7 @@ impl SourceReader {
                 "{topic}/{vgroup}: first message since start, WAL {before}..{after}"
             ));
         }
-        if let Some(port) = self.websocket_port {
-            crate::nodelay::towards_port(port);
-        }
+        self.nodelay.after(nodelay::TMQ);
         let mut out = Polled::new(
             self.config.kafka_topic(&stable),
             stable,

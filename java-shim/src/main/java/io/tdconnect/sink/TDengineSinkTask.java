@@ -302,11 +302,13 @@ public class TDengineSinkTask extends SinkTask {
    * Writes what is buffered, then offers only acknowledged offsets. Never
    * throws: a failure here would make Connect rewind the consumer while
    * records stay buffered; the next put() retries or fails the task instead.
+   * After a transient failure nothing is written here: the retry waits for
+   * put(), after retry.backoff.ms, so that commits do not spend the retries.
    */
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-    if (handle != 0 && deferredFailure == null) {
+    if (handle != 0 && deferredFailure == null && consecutiveRetries == 0) {
       try {
         flushAll();
       } catch (RetriableException e) {
