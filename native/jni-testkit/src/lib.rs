@@ -5,6 +5,8 @@
 #[path = "../../jni/src/boundary.rs"]
 mod boundary;
 
+use std::time::{Duration, Instant};
+
 use boundary::{direct_bytes, install_panic_hook, BoundaryResult, ThrowConnectException};
 use jni::objects::{JByteBuffer, JClass, JString};
 use jni::sys::{jint, jlong};
@@ -89,6 +91,40 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_queryLong<'l>(
             .query_one(&sql)
             .map_err(|e| TdError::from_taos(&sql, e))?;
         Ok(value.unwrap_or(-1))
+    })
+    .resolve::<ThrowConnectException>()
+}
+
+/// Polls a query like [`queryLong`] on one connection every `interval_ms`
+/// until its value is at least `at_least` or `timeout_ms` passed; returns the
+/// last value (-1: no row yet, or the query failed, e.g. the table is not
+/// created yet). One connection for the whole wait keeps a benchmark's
+/// progress checks from costing TDengine a login each.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_tdconnect_jni_TestHooks_awaitLong<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    connection_json: JString<'l>,
+    sql: JString<'l>,
+    at_least: jlong,
+    interval_ms: jlong,
+    timeout_ms: jlong,
+) -> jlong {
+    env.with_env(|env| -> BoundaryResult<jlong> {
+        let (taos, sql) = connect_for(env, &connection_json, &sql)?;
+        let interval = Duration::from_millis(u64::try_from(interval_ms).unwrap_or(0));
+        let deadline =
+            Instant::now() + Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0));
+        loop {
+            let value = match taos.query_one::<_, Option<i64>>(&sql) {
+                Ok(v) => v.flatten().unwrap_or(-1),
+                Err(_) => -1,
+            };
+            if value >= at_least || Instant::now() >= deadline {
+                return Ok(value);
+            }
+            std::thread::sleep(interval);
+        }
     })
     .resolve::<ThrowConnectException>()
 }

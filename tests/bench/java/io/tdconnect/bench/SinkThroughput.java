@@ -32,7 +32,7 @@ public final class SinkThroughput {
   private static final Pattern RAW = Pattern.compile("rows_per_sec=(\\d+)");
 
   public static void main(String[] args) throws Exception {
-    long records = Long.getLong("bench.records", 2_000_000L);
+    long records = Long.getLong("bench.records", 5_000_000L);
     int subtables = Integer.getInteger("bench.subtables", 1000);
     int tasks = Integer.getInteger("bench.tasks", 1);
     String[] modes = System.getProperty("bench.modes", "line,maps").split(",");
@@ -75,10 +75,10 @@ public final class SinkThroughput {
 
     // Connect's consumer defaults hand put() 500 records at a time; the second run uses
     // the consumer settings the README recommends.
-    double[] plain = timeConnector(worker, td, "bench-" + mode, config, db, records);
+    double[] plain = timeConnector(worker, td, "bench-" + mode, config, db, records, subtables);
     Map<String, Object> tuned = new LinkedHashMap<>(config);
     tuned.putAll(TUNED_CONSUMER);
-    double[] better = timeConnector(worker, td, "bench-" + mode + "-tuned", tuned, db, records);
+    double[] better = timeConnector(worker, td, "bench-" + mode + "-tuned", tuned, db, records, subtables);
     freshDatabase(td, rawDb);
     double rawAfter = rawCeiling(mode, records, subtables, rawJson);
     exec(td, "DROP DATABASE IF EXISTS " + rawDb);
@@ -101,26 +101,25 @@ public final class SinkThroughput {
 
   /** {seconds until every row is in TDengine, seconds until the first rows}; the database starts empty. */
   private static double[] timeConnector(
-      ConnectWorker worker, TDengineTarget td, String name, Map<String, Object> config, String db, long records)
+      ConnectWorker worker, TDengineTarget td, String name, Map<String, Object> config, String db, long records,
+      int subtables)
       throws Exception {
     freshDatabase(td, db);
     ConnectRest rest = worker.rest();
     long start = System.nanoTime();
     rest.createConnector(ConnectRest.connectorBody(name, config));
-    long rows = 0;
-    long firstRowAt = 0;
-    long deadline = System.currentTimeMillis() + 30 * 60_000L;
-    while (rows < records && System.currentTimeMillis() < deadline) {
-      Thread.sleep(250);
-      try {
-        rows = TestHooks.queryLong(td.connectionJson(), "select count(*) from " + db + ".readings");
-      } catch (RuntimeException notYetCreated) {
-        rows = 0;
-      }
-      if (rows > 0 && firstRowAt == 0) {
-        firstRowAt = System.nanoTime();
-      }
-    }
+    // Progress is polled on one connection (a login per check would load TDengine):
+    // the first rows; then the last record's row, a cheap single-subtable probe; then
+    // the full count, which also catches rows of other partitions still on their way.
+    String json = td.connectionJson();
+    String count = "select count(*) from " + db + ".readings";
+    long timeoutMs = 30 * 60_000L;
+    TestHooks.awaitLong(json, count, 1, POLL_MS, timeoutMs);
+    long firstRowAt = System.nanoTime();
+    long last = records - 1;
+    TestHooks.awaitLong(json, "select last(seq) from " + db + ".readings where device = '"
+        + BenchRecords.device(last, subtables) + "'", last, POLL_MS, timeoutMs);
+    long rows = TestHooks.awaitLong(json, count, records, POLL_MS, timeoutMs);
     double seconds = (System.nanoTime() - start) / 1e9;
     rest.delete("/connectors/" + name);
     exec(td, "DROP DATABASE IF EXISTS " + db);
@@ -217,6 +216,7 @@ public final class SinkThroughput {
   }
 
   private static final long SETTLE_MS = 5_000;
+  private static final long POLL_MS = 100;
 
   private static void exec(TDengineTarget td, String sql) {
     TestHooks.exec(td.connectionJson(), sql);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A Kafka Connect worker (standalone or distributed) in its own JVM. */
@@ -119,7 +120,10 @@ public final class ConnectWorker {
             libs,
             main,
             dir.resolve("worker.log"),
-            with(jvm, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+            with(jvm, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                // Timestamps in worker.log, to tell where a test's or benchmark's time went.
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"),
             workerProperties().toString());
     process.awaitPort(restPort, 180_000);
     long deadline = System.currentTimeMillis() + 180_000;
@@ -131,9 +135,9 @@ public final class ConnectWorker {
     }
   }
 
-  private static List<String> with(List<String> options, String extra) {
+  private static List<String> with(List<String> options, String... extra) {
     List<String> all = new ArrayList<>(options);
-    all.add(extra);
+    all.addAll(Arrays.asList(extra));
     return all;
   }
 

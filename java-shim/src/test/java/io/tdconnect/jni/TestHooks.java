@@ -26,5 +26,12 @@ public final class TestHooks {
   /** First column of the first row as a long; -1 when no row. */
   public static native long queryLong(String connectionJson, String sql);
 
+  /**
+   * Polls {@link #queryLong}'s query on one connection every {@code intervalMs} until
+   * its value is at least {@code atLeast} or {@code timeoutMs} passed; the last value.
+   */
+  public static native long awaitLong(
+      String connectionJson, String sql, long atLeast, long intervalMs, long timeoutMs);
+
   public static native void exec(String connectionJson, String sql);
 }
