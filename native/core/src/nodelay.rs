@@ -38,14 +38,18 @@ impl Scans {
 
     /// After a call that made requests of the kinds in `used`.
     pub fn after(&mut self, used: u8) {
-        let Some(port) = self.port else {
-            return;
-        };
-        self.requests = self.requests.wrapping_add(1);
-        if used & !self.scanned != 0 || self.requests % RESCAN_EVERY == 0 {
-            towards_port(port);
-            self.scanned |= used;
+        if let Some(port) = self.port {
+            if self.due(used) {
+                towards_port(port);
+            }
         }
+    }
+
+    fn due(&mut self, used: u8) -> bool {
+        self.requests = self.requests.wrapping_add(1);
+        let due = used & !self.scanned != 0 || self.requests % RESCAN_EVERY == 0;
+        self.scanned |= used;
+        due
     }
 
     /// The connections were replaced: their sockets are new.
@@ -131,6 +135,20 @@ mod tests {
     use super::*;
     use std::net::{TcpListener, TcpStream};
     use std::os::fd::AsRawFd;
+
+    #[test]
+    fn scans_after_a_new_kind_of_request_and_then_now_and_again() {
+        let mut scans = Scans::new(Some(6041));
+        assert!(scans.due(SCHEMALESS), "first schemaless write");
+        assert!(!scans.due(SCHEMALESS));
+        assert!(scans.due(SQL), "first SQL request");
+        assert!(!scans.due(SQL | SCHEMALESS));
+        let quiet = (5..RESCAN_EVERY).filter(|_| scans.due(SQL)).count();
+        assert_eq!(quiet, 0);
+        assert!(scans.due(SQL), "every {RESCAN_EVERY} calls");
+        scans.reset();
+        assert!(scans.due(SQL), "new connections");
+    }
 
     #[test]
     fn sets_nodelay_on_sockets_to_the_port_only() {
