@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use taos::sync::{Fetchable, Queryable, TBuilder, Taos, TaosBuilder};
-use taos::Dsn;
+use taos::{Dsn, Value};
 
 use crate::config::{ConnectionConfig, Precision};
 use crate::error::{TdError, TdResult};
@@ -58,20 +58,29 @@ fn build_dsn(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Dsn> {
     Ok(dsn)
 }
 
+/// Every row of a (small) query result; `what` names the query in errors.
+pub fn rows(taos: &Taos, sql: String, what: &str) -> TdResult<Vec<Vec<Value>>> {
+    taos.query(sql)
+        .and_then(|mut rs| rs.to_rows_vec())
+        .map_err(|e| TdError::from_taos(what, e))
+}
+
+/// The first column of every row, as text.
+pub fn first_column(taos: &Taos, sql: String, what: &str) -> TdResult<Vec<String>> {
+    Ok(rows(taos, sql, what)?
+        .iter()
+        .filter_map(|row| row.first().and_then(|v| v.to_string().ok()))
+        .collect())
+}
+
 /// One column of the database's row in `information_schema.ins_databases`
 /// (`precision`, `wal_retention_period`, ...) as text; None when the
 /// database does not exist.
 pub fn database_setting(taos: &Taos, database: &str, column: &str) -> TdResult<Option<String>> {
     let mut sql = format!("SELECT `{column}` FROM information_schema.ins_databases WHERE name = ");
     crate::structured::sql::string_literal(database, &mut sql);
-    let rows = taos
-        .query(sql)
-        .and_then(|mut rs| rs.to_rows_vec())
-        .map_err(|e| TdError::from_taos(&format!("reading {column} of database {database}"), e))?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.first())
-        .and_then(|v| v.to_string().ok()))
+    let what = format!("reading {column} of database {database}");
+    Ok(first_column(taos, sql, &what)?.into_iter().next())
 }
 
 /// Creates the database unless it exists (its precision only matters when

@@ -2,8 +2,6 @@
 //! super tables, and in query mode also normal tables (those outside any
 //! super table).
 
-use taos::sync::{Fetchable, Queryable};
-
 use crate::config::ConnectionConfig;
 use crate::connection;
 use crate::error::{TdError, TdResult};
@@ -16,16 +14,8 @@ pub fn tables(
 ) -> TdResult<Vec<String>> {
     crate::config::check_database_name(database)?;
     let taos = connection::connect(connection, None)?;
-    let names_of = |sql: String| -> TdResult<Vec<String>> {
-        let rows = taos
-            .query(sql)
-            .and_then(|mut rs| rs.to_rows_vec())
-            .map_err(|e| TdError::from_taos(&format!("listing the tables of {database}"), e))?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| row.first().and_then(|v| v.to_string().ok()))
-            .collect())
-    };
+    let what = format!("listing the tables of {database}");
+    let names_of = |sql: String| connection::first_column(&taos, sql, &what);
     let mut names = names_of(format!(
         "SHOW {}.STABLES",
         ident(database).map_err(TdError::fatal)?

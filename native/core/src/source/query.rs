@@ -197,11 +197,7 @@ impl QueryReader {
             // An empty window: jump to the next row rather than crawl windows.
             let next =
                 format!("SELECT _c0 FROM {target} WHERE {lower}_c0 < {upper} ORDER BY _c0 LIMIT 1");
-            let rows = self
-                .taos
-                .query(next)
-                .and_then(|mut rs| rs.to_rows_vec())
-                .map_err(|e| TdError::from_taos(&format!("reading {table}"), e))?;
+            let rows = connection::rows(&self.taos, next, &format!("reading {table}"))?;
             if let Some(ts) =
                 rows.first()
                     .and_then(|r| r.first())
@@ -279,14 +275,14 @@ impl QueryReader {
             }
         }
         let table = self.cursors[i].table.clone();
-        let described = self
-            .taos
-            .query(format!(
+        let described = connection::rows(
+            &self.taos,
+            format!(
                 "DESCRIBE {}",
                 qualified(&self.config.database, &table).map_err(TdError::fatal)?
-            ))
-            .and_then(|mut rs| rs.to_rows_vec())
-            .map_err(|e| TdError::from_taos(&format!("describing {table}"), e))?;
+            ),
+            &format!("describing {table}"),
+        )?;
         // DESCRIBE rows: field, type, length, note ("TAG" for tags).
         let columns = described
             .iter()

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use taos::sync::{Fetchable, Queryable, Taos};
+use taos::sync::{Queryable, Taos};
 use taos::{AsAsyncConsumer, AsyncTBuilder, Dsn, IsAsyncData, IsOffset, Timeout, TmqBuilder};
 use taos::{Consumer, RawBlock};
 
@@ -208,14 +208,9 @@ impl SourceReader {
         let mut sql =
             String::from("SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = ");
         crate::structured::sql::string_literal(&self.config.database, &mut sql);
-        let rows = self
-            .taos
-            .query(sql)
-            .and_then(|mut rs| rs.to_rows_vec())
-            .map_err(|e| TdError::from_taos("listing vgroups", e))?;
-        let vgroups: Vec<i32> = rows
+        let vgroups: Vec<i32> = connection::first_column(&self.taos, sql, "listing vgroups")?
             .iter()
-            .filter_map(|r| r.first()?.to_string().ok()?.parse().ok())
+            .filter_map(|v| v.parse().ok())
             .collect();
         let mut out = Vec::new();
         for topic in self.stable_of_topic.keys() {
@@ -535,7 +530,7 @@ impl SourceReader {
              WHERE consumer_group = ",
         );
         crate::structured::sql::string_literal(&self.config.group_id, &mut sql);
-        let Ok(rows) = self.taos.query(sql).and_then(|mut rs| rs.to_rows_vec()) else {
+        let Ok(rows) = connection::rows(&self.taos, sql, "listing subscriptions") else {
             return;
         };
         let mut listed: Vec<String> = rows

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use taos::sync::{Fetchable, Queryable, Taos};
+use taos::sync::Taos;
 use taos::BorrowedValue;
 
 use super::format::{json_member, push_key, tag_text};
+use crate::connection;
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
 
@@ -91,13 +92,12 @@ impl TagCache {
 }
 
 fn load(taos: &Taos, db: &str, stable: &str) -> TdResult<HashMap<String, TableTags>> {
-    let fail =
-        |what: &str, e: taos::Error| TdError::from_taos(&format!("{what} of {db}.{stable}"), e);
     let q = |name: &str| ident(name).map_err(TdError::fatal);
-    let described = taos
-        .query(format!("DESCRIBE {}.{}", q(db)?, q(stable)?))
-        .and_then(|mut rs| rs.to_rows_vec())
-        .map_err(|e| fail("describing", e))?;
+    let described = connection::rows(
+        taos,
+        format!("DESCRIBE {}.{}", q(db)?, q(stable)?),
+        &format!("describing {db}.{stable}"),
+    )?;
     // DESCRIBE rows: field, type, length, note ("TAG" for tags).
     let tag_names: Vec<String> = described
         .iter()
@@ -111,15 +111,16 @@ fn load(taos: &Taos, db: &str, stable: &str) -> TdResult<HashMap<String, TableTa
         return Ok(HashMap::new());
     }
     let columns: Vec<String> = tag_names.iter().map(|n| q(n)).collect::<TdResult<_>>()?;
-    let rows = taos
-        .query(format!(
+    let rows = connection::rows(
+        taos,
+        format!(
             "SELECT TAGS tbname, {} FROM {}.{}",
             columns.join(", "),
             q(db)?,
             q(stable)?
-        ))
-        .and_then(|mut rs| rs.to_rows_vec())
-        .map_err(|e| fail("reading tags", e))?;
+        ),
+        &format!("reading tags of {db}.{stable}"),
+    )?;
     let mut tables = HashMap::with_capacity(rows.len());
     for row in rows {
         let Some(name) = row.first().and_then(|v| v.to_string().ok()) else {
