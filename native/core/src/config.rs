@@ -21,10 +21,18 @@ pub struct ConnectionConfig {
     /// Pause between connection attempts.
     #[serde(default)]
     pub backoff_ms: u64,
+    /// Longest wait for any one TDengine request (`request.timeout.ms`);
+    /// a request unanswered by then is abandoned with its connection.
+    #[serde(default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn default_request_timeout_ms() -> u64 {
+    30_000
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

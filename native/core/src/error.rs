@@ -10,10 +10,18 @@ pub enum TdError {
     /// One record cannot be written (bad syntax, bad value). `index` is the
     /// record's position in the batch the shim sent.
     Data { index: usize, message: String },
-    /// TDengine rejected the data of a request without saying which row
-    /// (schemaless parse errors, type conflicts, values out of range). The
-    /// sink narrows it down to one record, which becomes a [`TdError::Data`].
+    /// TDengine rejected the data of a request without saying which row,
+    /// with a code known to be about data (schemaless parse errors, type
+    /// conflicts, values out of range). The sink narrows it down to one
+    /// record, which becomes a [`TdError::Data`].
     Rejected(String),
+    /// TDengine refused a request with a code that is neither transient nor
+    /// known to concern the whole server (credentials, privileges, a missing
+    /// database, licences). A write refused so is narrowed like
+    /// [`TdError::Rejected`], but a record is blamed only once some other
+    /// write went through, so a server refusing everything never sends
+    /// every record to the dead letter queue.
+    Refused(String),
     /// Worth retrying the whole batch later: connection lost, server busy.
     Retriable(String),
     /// Retrying will not help: bad configuration, rejected credentials, bugs.
@@ -50,15 +58,66 @@ impl TdError {
     /// TDengine's `taoserror.h`; anything unknown is fatal so it is seen.
     pub fn from_taos(context: &str, err: taos::Error) -> Self {
         let code = i32::from(err.code()) & 0xffff;
-        let message = format!("{context}: [0x{code:04x}] {err}");
+        let message = format!("{context}: [0x{code:04x}] {}", shortened(&err.to_string()));
         if is_data_code(code) {
             TdError::Rejected(message)
         } else if is_retriable_code(code) || looks_like_transport_failure(&message) {
             TdError::Retriable(message)
-        } else {
+        } else if is_global_code(code) || code == 0 || code == 0xffff {
             TdError::fatal(message)
+        } else {
+            TdError::Refused(message)
         }
     }
+
+    /// Whether a write refused with this error may be narrowed to its records.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, TdError::Rejected(_) | TdError::Refused(_))
+    }
+}
+
+/// TDengine's error text for a rejected write repeats the rest of the
+/// request (thousands of lines): keep the start, say how much was cut.
+pub fn shortened(text: &str) -> String {
+    const KEEP: usize = 300;
+    if text.len() <= KEEP {
+        return text.to_owned();
+    }
+    let mut end = KEEP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
+/// Codes that concern the connection, user, database or server as a whole,
+/// never one row: credentials, privileges, a database missing or being
+/// dropped, licences, protocol and precision settings.
+fn is_global_code(code: i32) -> bool {
+    matches!(
+        code,
+        0x0208 // TSC_INVALID_PASS_LENGTH
+            | 0x0214 // TSC_NO_WRITE_AUTH
+            | 0x0303 // MND_NO_RIGHTS
+            | 0x0315 // MND_USER_DISABLED
+            | 0x0343 // MND_ACCT_EXPIRED
+            | 0x0351 // MND_USER_NOT_EXIST
+            | 0x0353 // MND_INVALID_PASS_FORMAT
+            | 0x0354 // MND_NO_USER_FROM_CONN
+            | 0x0357 // MND_AUTH_FAILURE
+            | 0x0386 // MND_DB_IN_DROPPING
+            | 0x0388 // MND_DB_NOT_EXIST
+            | 0x0512 // VND_NO_WRITE_AUTH
+            | 0x0800
+            ..=0x08FF // GRANT_*: licence expired or limits reached
+            | 0x2616 // PAR_DB_NOT_SPECIFIED
+            | 0x2644 // PAR_PERMISSION_DENIED
+            | 0x2648 // PAR_INVALID_PASSWD
+            | 0x3000 // SML_INVALID_PROTOCOL_TYPE
+            | 0x3001 // SML_INVALID_PRECISION_TYPE
+            | 0xE000 // WebSocket client: bad DSN
+            | 0xE006 // WebSocket client: unauthorized
+    )
 }
 
 /// Codes of TDengine 3.x (`taoserror.h`) after which the same request may
@@ -94,6 +153,11 @@ fn is_retriable_code(code: i32) -> bool {
             | 0x0914 // SYN_RESTORING
             | 0x0916 // SYN_BUFFER_FULL
             | 0x2504 // SCH_TIMEOUT_ERROR
+            | 0x0129 // NO_AVAIL_DISK
+            | 0x012B // NO_DISKSPACE
+            | 0x012E // NO_ENOUGH_DISKSPACE
+            | 0x0613 // TDB_NO_AVAIL_DISK
+            | 0xE001..=0xE005 // WebSocket client: socket error, closed, send/receive timeout, I/O
     )
 }
 
@@ -109,6 +173,7 @@ fn is_data_code(code: i32) -> bool {
             | 0x0221 // TSC_INVALID_JSON
             | 0x0222 // TSC_INVALID_JSON_TYPE
             | 0x0224 // TSC_VALUE_OUT_OF_RANGE
+            | 0x021F // TSC_INVALID_COLUMN_LENGTH (schemaless: key or value too long)
             | 0x0229 // TSC_INVALID_INPUT
             | 0x060B // TDB_TIMESTAMP_OUT_OF_RANGE
             | 0x260D // PAR_TAGS_NOT_MATCHED
@@ -147,7 +212,7 @@ impl fmt::Display for TdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TdError::Data { index, message } => write!(f, "record #{index}: {message}"),
-            TdError::Rejected(m) | TdError::Retriable(m) => write!(f, "{m}"),
+            TdError::Rejected(m) | TdError::Refused(m) | TdError::Retriable(m) => write!(f, "{m}"),
             TdError::Fatal { message, .. } => write!(f, "{message}"),
         }
     }
@@ -176,6 +241,31 @@ mod tests {
         }
         assert!(!is_data_code(0x3000)); // invalid protocol: configuration
         assert!(!is_data_code(0x3001)); // invalid precision: configuration
+    }
+
+    #[test]
+    fn unknown_codes_are_refusals_and_global_ones_fatal() {
+        let refused = |code: i32| TdError::from_taos("w", taos::Error::new(code, "x")).is_refusal();
+        assert!(refused(0x0215 + 0x1000)); // some code nobody listed
+        assert!(refused(0x021F)); // too long a key: data
+        assert!(!refused(0x0357)); // authentication failure
+        assert!(!refused(0x0388)); // database does not exist
+        assert!(!refused(0xE002)); // ws connection closed: transient
+        assert!(matches!(
+            TdError::from_taos("w", taos::Error::new(0xE002, "closed")),
+            TdError::Retriable(_)
+        ));
+    }
+
+    #[test]
+    fn long_server_messages_are_cut() {
+        let text = "x".repeat(10_000);
+        let short = shortened(&text);
+        assert!(
+            short.len() < 400 && short.ends_with("(9700 more bytes)"),
+            "{short}"
+        );
+        assert_eq!(shortened("short"), "short");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod config;
 pub mod connection;
+pub mod deadline;
 pub mod error;
 pub mod nodelay;
 pub mod sink;

@@ -11,7 +11,6 @@ use boundary::{direct_bytes, install_panic_hook, BoundaryResult, ThrowConnectExc
 use jni::objects::{JByteBuffer, JClass, JString};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
-use taos::sync::Queryable;
 use tdconnect_core::batch::{self, Value};
 use tdconnect_core::config::ConnectionConfig;
 use tdconnect_core::structured::value::decode_fields;
@@ -87,10 +86,8 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_queryLong<'l>(
 ) -> jlong {
     env.with_env(|env| -> BoundaryResult<jlong> {
         let (taos, sql) = connect_for(env, &connection_json, &sql)?;
-        let value: Option<i64> = taos
-            .query_one(&sql)
-            .map_err(|e| TdError::from_taos(&sql, e))?;
-        Ok(value.unwrap_or(-1))
+        let rows = taos.query_rows(sql.clone()).map_err(|e| e.into_td(&sql))?;
+        Ok(first_long(&rows).unwrap_or(-1))
     })
     .resolve::<ThrowConnectException>()
 }
@@ -116,8 +113,8 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_awaitLong<'l>(
         let deadline =
             Instant::now() + Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0));
         loop {
-            let value = match taos.query_one::<_, Option<i64>>(&sql) {
-                Ok(v) => v.flatten().unwrap_or(-1),
+            let value = match taos.query_rows(sql.clone()) {
+                Ok(rows) => first_long(&rows).unwrap_or(-1),
                 Err(_) => -1,
             };
             if value >= at_least || Instant::now() >= deadline {
@@ -139,10 +136,19 @@ pub extern "system" fn Java_io_tdconnect_jni_TestHooks_exec<'l>(
 ) {
     env.with_env(|env| -> BoundaryResult<()> {
         let (taos, sql) = connect_for(env, &connection_json, &sql)?;
-        taos.exec(&sql).map_err(|e| TdError::from_taos(&sql, e))?;
+        taos.exec(sql.clone()).map_err(|e| e.into_td(&sql))?;
         Ok(())
     })
     .resolve::<ThrowConnectException>()
+}
+
+/// The first column of the first row as an integer; None for no row or NULL.
+fn first_long(rows: &[Vec<taos::Value>]) -> Option<i64> {
+    let v = rows.first()?.first()?;
+    if v.is_null() {
+        return None;
+    }
+    v.to_string().ok()?.parse().ok()
 }
 
 /// Connects with a connection JSON (as `ConnectionConfigs` writes it) and reads the SQL.
@@ -150,7 +156,7 @@ fn connect_for(
     env: &mut jni::Env<'_>,
     connection_json: &JString<'_>,
     sql: &JString<'_>,
-) -> BoundaryResult<(taos::sync::Taos, String)> {
+) -> BoundaryResult<(connection::Conn, String)> {
     let cfg: ConnectionConfig = serde_json::from_str(&connection_json.try_to_string(env)?)
         .map_err(|e| TdError::fatal(format!("connection json: {e}")))?;
     Ok((connection::connect(&cfg, None)?, sql.try_to_string(env)?))

@@ -6,7 +6,7 @@
 //! |-----------------------------|---------------------------------------------------|
 //! | `TdError::Data{index,..}`   | `io.tdconnect.jni.NativeDataException` (index)    |
 //! | `TdError::Retriable`        | `org.apache.kafka.connect.errors.RetriableException` |
-//! | `TdError::Rejected`         | `ConnectException` (data refused, no record to blame) |
+//! | `TdError::Rejected`/`Refused` | `ConnectException` (refused, no record to blame) |
 //! | `TdError::Fatal`            | `org.apache.kafka.connect.errors.ConnectException` (+ backtrace) |
 //! | JNI failure                 | `ConnectException`                                |
 //! | panic                       | `io.tdconnect.jni.NativePanicException` (+ backtrace) |
@@ -102,7 +102,9 @@ impl<T: Default> ErrorPolicy<T, BoundaryError> for ThrowConnectException {
             }
             BoundaryError::Td(TdError::Retriable(message)) => throw(env, RETRIABLE, &message)?,
             // Only reaches here when no single record could be blamed.
-            BoundaryError::Td(TdError::Rejected(message)) => throw(env, CONNECT, &message)?,
+            BoundaryError::Td(TdError::Rejected(message) | TdError::Refused(message)) => {
+                throw(env, CONNECT, &message)?
+            }
             BoundaryError::Td(fatal @ TdError::Fatal { .. }) => {
                 throw(env, CONNECT, &fatal.with_backtrace())?
             }

@@ -70,15 +70,20 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkWrite<'l>(
     length: jint,
 ) -> jint {
     env.with_env(|env| -> BoundaryResult<jint> {
-        let bytes = direct_bytes(env, &batch, length)?;
+        // Copied: should the shim give up on this call (a write past its
+        // deadline), it may reuse the buffer while the call still runs.
+        let bytes = direct_bytes(env, &batch, length)?.to_vec();
         let writer = SINKS.get(handle)?;
-        let rows = lock(&writer)?.write(bytes)?;
+        let rows = lock(&writer)?.write(&bytes)?;
         Ok(jint::try_from(rows).unwrap_or(jint::MAX))
     })
     .resolve::<ThrowConnectException>()
 }
 
-/// Releases the writer; closing twice or closing 0 is a no-op.
+/// Releases the writer; closing twice or closing 0 is a no-op. Never
+/// waits: the writer is dropped on a thread of its own (closing a native
+/// connection to a frozen server can block), or by a write still running
+/// on it once that ends.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkClose<'l>(
     mut env: EnvUnowned<'l>,
@@ -86,7 +91,11 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkClose<'l>(
     handle: jlong,
 ) {
     env.with_env(|_env| -> BoundaryResult<()> {
-        drop(SINKS.remove(handle));
+        if let Some(writer) = SINKS.remove(handle) {
+            let _ = std::thread::Builder::new()
+                .name("tdconnect-sink-close".into())
+                .spawn(move || drop(writer));
+        }
         Ok(())
     })
     .resolve::<ThrowConnectException>()

@@ -159,10 +159,13 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceClose<'l>(
     handle: jlong,
 ) {
     env.with_env(|_env| -> BoundaryResult<()> {
-        // Only the last reference closes cleanly; a poisoned reader is just dropped.
+        // Only the last reference closes cleanly; a poisoned reader is just
+        // dropped. Never waits on TDengine: the last commits run on a thread of their own.
         if let Some(Ok(mutex)) = SOURCES.remove(handle).map(std::sync::Arc::try_unwrap) {
             if let Ok(reader) = mutex.into_inner() {
-                reader.close();
+                let _ = std::thread::Builder::new()
+                    .name("tdconnect-source-close".into())
+                    .spawn(move || reader.close());
             }
         }
         Ok(())

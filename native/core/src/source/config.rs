@@ -109,6 +109,7 @@ mod tests {
                 native_library: None,
                 attempts: 1,
                 backoff_ms: 0,
+                request_timeout_ms: 1000,
             },
             database: "power".into(),
             stables: vec!["meters".into()],

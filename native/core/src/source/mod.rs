@@ -6,6 +6,7 @@
 pub mod config;
 pub mod discover;
 pub mod format;
+pub mod health;
 pub mod output;
 pub mod query;
 pub mod reader;
@@ -13,4 +14,5 @@ pub mod record;
 pub mod render;
 pub mod tags;
 pub mod task_reader;
+pub mod tmq;
 pub mod typed;

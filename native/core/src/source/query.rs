@@ -13,14 +13,13 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use taos::sync::{Fetchable, Queryable, Taos};
 use taos::Ty;
 
 use super::config::SourceConfig;
 use super::record::{OutRow, Polled, RowPosition};
 use super::render;
 use super::tags::TableTags;
-use crate::connection;
+use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
 use crate::structured::sql::{qualified, string_literal};
@@ -66,7 +65,8 @@ struct Cursor {
 
 pub struct QueryReader {
     config: SourceConfig,
-    taos: Taos,
+    /// None after a transient failure: the next poll reconnects.
+    taos: Option<Conn>,
     nodelay: nodelay::Scans,
     /// Database time units per millisecond (1, 1000, 1000000).
     per_ms: i64,
@@ -98,7 +98,7 @@ impl QueryReader {
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         Ok(QueryReader {
             config,
-            taos,
+            taos: Some(taos),
             nodelay,
             per_ms,
             cursors,
@@ -134,8 +134,31 @@ impl QueryReader {
             .unwrap_or(0);
         let upper = (now_ms - self.config.query_delay_ms) * self.per_ms;
         let page = self.first_page(upper, now_ms);
-        self.nodelay.after(nodelay::SQL);
+        if matches!(page, Err(TdError::Retriable(_))) {
+            // The connection may be dead: reconnect on the next poll. The
+            // cursors stay, so reading resumes exactly where it was.
+            self.taos = None;
+            self.nodelay.reset();
+        } else {
+            self.nodelay.after(nodelay::SQL);
+        }
         page
+    }
+
+    /// The connection, opened again after a transient failure.
+    fn conn(&mut self) -> TdResult<Conn> {
+        if self.taos.as_ref().is_some_and(Conn::broken) {
+            self.taos = None;
+        }
+        if self.taos.is_none() {
+            self.taos = Some(connection::connect(
+                &self.config.connection,
+                Some(&self.config.database),
+            )?);
+        }
+        self.taos
+            .clone()
+            .ok_or_else(|| TdError::fatal("query connection lost"))
     }
 
     fn first_page(&mut self, upper: i64, now_ms: i64) -> TdResult<Option<Polled>> {
@@ -197,7 +220,8 @@ impl QueryReader {
             // An empty window: jump to the next row rather than crawl windows.
             let next =
                 format!("SELECT _c0 FROM {target} WHERE {lower}_c0 < {upper} ORDER BY _c0 LIMIT 1");
-            let rows = connection::rows(&self.taos, next, &format!("reading {table}"))?;
+            let conn = self.conn()?;
+            let rows = connection::rows(&conn, next, &format!("reading {table}"))?;
             if let Some(ts) =
                 rows.first()
                     .and_then(|r| r.first())
@@ -217,21 +241,21 @@ impl QueryReader {
     /// will reconfigure the task).
     fn read(&mut self, i: usize, sql: &str) -> TdResult<Option<Polled>> {
         let table = self.cursors[i].table.clone();
-        let mut rs = match self.taos.query(sql) {
-            Ok(rs) => rs,
+        let conn = self.conn()?;
+        let (fields, blocks) = match conn.query_blocks(sql) {
+            Ok(result) => result,
             Err(e) if is_missing_table(&e) => return Ok(None),
-            Err(e) => return Err(TdError::from_taos(&format!("reading {table}"), e)),
+            Err(e) => return Err(e.into_td(&format!("reading {table}"))),
         };
-        let names: Vec<String> = rs.fields().iter().map(|f| f.name().to_owned()).collect();
-        let types: Vec<Ty> = rs.fields().iter().map(|f| f.ty()).collect();
+        let names: Vec<String> = fields.iter().map(|f| f.name().to_owned()).collect();
+        let types: Vec<Ty> = fields.iter().map(|f| f.ty()).collect();
         // The last result column is tbname.
         let shown = &names[..names.len().saturating_sub(1)];
         let columns = self.columns_of(i, shown)?;
         let column_names: Vec<&str> = shown[..columns].iter().map(String::as_str).collect();
         let mut out = Polled::new(self.config.kafka_topic(&table), table.clone(), None);
         let mut tags_of: HashMap<String, TableTags> = HashMap::new();
-        for block in rs.blocks() {
-            let block = block.map_err(|e| TdError::from_taos(&format!("reading {table}"), e))?;
+        for block in blocks {
             let mut all = Vec::with_capacity(names.len());
             for row in 0..block.nrows() {
                 render::cells_into(&block, row, names.len(), &mut all);
@@ -275,8 +299,9 @@ impl QueryReader {
             }
         }
         let table = self.cursors[i].table.clone();
+        let conn = self.conn()?;
         let described = connection::rows(
-            &self.taos,
+            &conn,
             format!(
                 "DESCRIBE {}",
                 qualified(&self.config.database, &table).map_err(TdError::fatal)?
@@ -300,16 +325,17 @@ impl QueryReader {
     }
 }
 
-fn is_missing_table(e: &taos::Error) -> bool {
+fn is_missing_table(e: &connection::Failed) -> bool {
     // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST; a dropped
     // table can also come back as PAR_GET_META_ERROR ("Fail to get table
     // info, error: Table does not exist").
-    matches!(i32::from(e.code()) & 0xffff, 0x2603 | 0x0362 | 0x0603)
-        || e.to_string().contains("Table does not exist")
+    matches!(e, connection::Failed::Server(_))
+        && (matches!(e.code(), 0x2603 | 0x0362 | 0x0603)
+            || e.to_string().contains("Table does not exist"))
 }
 
-fn database_units_per_ms(taos: &Taos, database: &str) -> TdResult<i64> {
-    let precision = connection::database_setting(taos, database, "precision")?
+fn database_units_per_ms(conn: &Conn, database: &str) -> TdResult<i64> {
+    let precision = connection::database_setting(conn, database, "precision")?
         .ok_or_else(|| TdError::fatal(format!("database {database} does not exist")))?;
     Ok(match precision.as_str() {
         "us" => 1_000,

@@ -6,11 +6,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use taos::sync::Taos;
 use taos::BorrowedValue;
 
 use super::format::{json_member, push_key, tag_text};
-use crate::connection;
+use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::structured::sql::ident;
 
@@ -65,7 +64,7 @@ impl TagCache {
     /// (a plain table) or has just been dropped.
     pub fn get(
         &mut self,
-        taos: &Taos,
+        conn: &Conn,
         db: &str,
         stable: &str,
         table: &str,
@@ -79,7 +78,7 @@ impl TagCache {
                     .loaded
                     .is_some_and(|at| at.elapsed() > Duration::from_secs(1))
             {
-                entry.tables = load(taos, db, stable)?;
+                entry.tables = load(conn, db, stable)?;
                 entry.loaded = Some(Instant::now());
             }
         }
@@ -91,10 +90,10 @@ impl TagCache {
     }
 }
 
-fn load(taos: &Taos, db: &str, stable: &str) -> TdResult<HashMap<String, TableTags>> {
+fn load(conn: &Conn, db: &str, stable: &str) -> TdResult<HashMap<String, TableTags>> {
     let q = |name: &str| ident(name).map_err(TdError::fatal);
     let described = connection::rows(
-        taos,
+        conn,
         format!("DESCRIBE {}.{}", q(db)?, q(stable)?),
         &format!("describing {db}.{stable}"),
     )?;
@@ -112,7 +111,7 @@ fn load(taos: &Taos, db: &str, stable: &str) -> TdResult<HashMap<String, TableTa
     }
     let columns: Vec<String> = tag_names.iter().map(|n| q(n)).collect::<TdResult<_>>()?;
     let rows = connection::rows(
-        taos,
+        conn,
         format!(
             "SELECT TAGS tbname, {} FROM {}.{}",
             columns.join(", "),

@@ -32,7 +32,7 @@ impl TaskReader {
     }
 
     /// The source partitions whose stored offsets the shim looks up, one line each.
-    pub fn partitions(&self) -> TdResult<Vec<String>> {
+    pub fn partitions(&mut self) -> TdResult<Vec<String>> {
         Ok(match self {
             TaskReader::Subscription(r) => r
                 .partitions()?

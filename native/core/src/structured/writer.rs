@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use taos::sync::{Fetchable, Queryable, Taos};
+use crate::connection::Conn;
 
 use super::mapping::{MappingConfig, Row};
 use super::schema::{literal, natural_type, text_len, width_for, ColType, StableSchema, MAX_WIDTH};
@@ -55,16 +55,15 @@ impl StructuredWriter {
     }
 
     /// Prepares one row, adapting the super table first when allowed.
-    pub fn prepare(&mut self, taos: &Taos, db: &str, row: &Row<'_>) -> TdResult<Prepared> {
+    pub fn prepare(&mut self, conn: &Conn, db: &str, row: &Row<'_>) -> TdResult<Prepared> {
         let index = row.record;
         if self.cached(db, &row.stable).is_none() {
-            let schema = match describe(taos, db, &row.stable)? {
+            let schema = match describe(conn, db, &row.stable)? {
                 Some(s) => s,
                 None if self.mapping.auto_create => {
-                    taos.exec(create_stable_sql(db, row)?).map_err(|e| {
-                        TdError::from_taos(&format!("creating super table {}", row.stable), e)
-                    })?;
-                    describe(taos, db, &row.stable)?.ok_or_else(|| {
+                    conn.exec(create_stable_sql(db, row)?)
+                        .map_err(|e| e.into_td(&format!("creating super table {}", row.stable)))?;
+                    describe(conn, db, &row.stable)?.ok_or_else(|| {
                         TdError::fatal(format!("super table {} missing after creation", row.stable))
                     })?
                 }
@@ -94,15 +93,14 @@ impl StructuredWriter {
             let table = qualified(db, &row.stable).map_err(|e| TdError::data(index, e))?;
             for change in &changes {
                 let sql = format!("ALTER STABLE {table} {change}");
-                if let Err(e) = taos.exec(&sql) {
+                if let Err(e) = conn.exec(sql.clone()) {
                     // Another task may have made the same change first.
-                    let code = i32::from(e.code()) & 0xffff;
-                    if !matches!(code, 0x0369 | 0x036B) {
-                        return Err(TdError::from_taos(&sql, e));
+                    if !matches!(e.code(), 0x0369 | 0x036B) {
+                        return Err(e.into_td(&sql));
                     }
                 }
             }
-            let schema = describe(taos, db, &row.stable)?
+            let schema = describe(conn, db, &row.stable)?
                 .ok_or_else(|| TdError::fatal(format!("super table {} vanished", row.stable)))?;
             self.cache(db, &row.stable, schema);
         }
@@ -130,22 +128,14 @@ impl StructuredWriter {
 }
 
 /// `DESCRIBE`; None when the super table does not exist.
-fn describe(taos: &Taos, db: &str, stable: &str) -> TdResult<Option<StableSchema>> {
+fn describe(conn: &Conn, db: &str, stable: &str) -> TdResult<Option<StableSchema>> {
     let table = qualified(db, stable).map_err(TdError::fatal)?;
-    let mut result = match taos.query(format!("DESCRIBE {table}")) {
-        Ok(r) => r,
-        Err(e) => {
-            let code = i32::from(e.code()) & 0xffff;
-            // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST
-            if matches!(code, 0x2603 | 0x0362 | 0x0618) {
-                return Ok(None);
-            }
-            return Err(TdError::from_taos(&format!("describing {table}"), e));
-        }
+    let rows = match conn.query_rows(format!("DESCRIBE {table}")) {
+        Ok(rows) => rows,
+        // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST
+        Err(e) if matches!(e.code(), 0x2603 | 0x0362 | 0x0618) => return Ok(None),
+        Err(e) => return Err(e.into_td(&format!("describing {table}"))),
     };
-    let rows = result
-        .to_rows_vec()
-        .map_err(|e| TdError::from_taos(&format!("describing {table}"), e))?;
     let mut schema = StableSchema::default();
     for r in rows {
         let text = |i: usize| {

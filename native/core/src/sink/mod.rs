@@ -1,6 +1,7 @@
-//! The sink's write path for text records: decode a batch, route each
-//! record's lines to its database, write them with schemaless calls of at
-//! most `batch_size` lines, and narrow a rejected call down to one record.
+//! The sink's write path: decode a batch, route each record to its
+//! database, write text records with schemaless calls of at most
+//! `batch_size` lines and structured records with multi-table INSERTs, and
+//! narrow a refused call down to one record.
 //!
 //! Contract with the shim: `Ok` means every record was acknowledged; a
 //! [`TdError::Data`] for record *i* means every record before *i* was
@@ -8,43 +9,29 @@
 //! been written; writing them again is harmless, as TDengine overwrites a
 //! row with the same timestamp in the same subtable).
 
+mod narrowing;
+mod text;
+
 use std::collections::HashMap;
 
-use taos::sync::{Queryable, Taos};
-use taos::taos_query::common::{SchemalessPrecision, SchemalessProtocol, SmlDataBuilder};
+pub use narrowing::{write_narrowing, HasRecord};
+pub use text::Line;
 
 use crate::batch::{self, Value};
-use crate::config::{Precision, Protocol, SinkConfig};
-use crate::connection;
+use crate::config::SinkConfig;
+use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
 use crate::structured::json_text::{self, JsonFields};
 use crate::structured::mapping::{map_record, RecordMeta, Row};
 use crate::structured::value::decode_fields;
 use crate::structured::writer::{insert_statements, Prepared, StructuredWriter};
-
-/// One line (row) of a record, remembering which record it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub record: usize,
-    pub text: String,
-}
-
-/// A unit of a write that belongs to one record (a line, a prepared row).
-pub trait HasRecord {
-    fn record(&self) -> usize;
-}
-
-impl HasRecord for Line {
-    fn record(&self) -> usize {
-        self.record
-    }
-}
+use text::{group_lines, SchemalessTarget};
 
 pub struct SinkWriter {
     config: SinkConfig,
     /// Connections by database, opened on first use.
-    connections: HashMap<String, Taos>,
+    connections: HashMap<String, Conn>,
     structured: StructuredWriter,
     nodelay: nodelay::Scans,
     /// Kinds of request (nodelay::SCHEMALESS, SQL) the current write made.
@@ -53,7 +40,8 @@ pub struct SinkWriter {
 
 impl SinkWriter {
     /// Checks the configuration and, for a fixed database, connects now so
-    /// that bad credentials or URLs fail the task at start.
+    /// that bad credentials or URLs fail the task at start. A server that is
+    /// unreachable now is not an error here: the first write retries.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
         let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
@@ -65,7 +53,10 @@ impl SinkWriter {
             requests: 0,
         };
         if let Some(db) = writer.config.database.clone() {
-            writer.connection(&db)?;
+            match writer.connection(&db) {
+                Ok(_) | Err(TdError::Retriable(_)) => {}
+                Err(other) => return Err(other),
+            }
         }
         Ok(writer)
     }
@@ -73,7 +64,10 @@ impl SinkWriter {
     /// Connects with the database as default, creating it first if that
     /// fails for a reason other than a transient one (most often: it does
     /// not exist yet). An existing database costs a single connect.
-    fn connection(&mut self, database: &str) -> TdResult<&Taos> {
+    fn connection(&mut self, database: &str) -> TdResult<Conn> {
+        if self.connections.get(database).is_some_and(Conn::broken) {
+            self.connections.remove(database);
+        }
         if !self.connections.contains_key(database) {
             let cfg = &self.config.connection;
             let taos = match connection::connect(cfg, Some(database)) {
@@ -82,7 +76,6 @@ impl SinkWriter {
                 Err(_) => {
                     let admin = connection::connect(cfg, None)?;
                     connection::ensure_database(&admin, database, self.config.precision)?;
-                    drop(admin);
                     connection::connect(cfg, Some(database))?
                 }
             };
@@ -90,6 +83,7 @@ impl SinkWriter {
         }
         self.connections
             .get(database)
+            .cloned()
             .ok_or_else(|| TdError::fatal("connection cache lost an entry"))
     }
 
@@ -134,7 +128,7 @@ impl SinkWriter {
             }
             self.requests |= nodelay::SCHEMALESS;
             let target = SchemalessTarget {
-                taos: self.connection(&database)?,
+                conn: self.connection(&database)?,
                 protocol,
                 precision,
             };
@@ -233,11 +227,10 @@ impl SinkWriter {
         }
         for (db, rows) in by_db {
             let limit = first_bad.as_ref().map_or(usize::MAX, bad_index);
-            self.connection(&db)?;
-            let taos = &self.connections[&db];
+            let conn = self.connection(&db)?;
             let mut prepared = Vec::with_capacity(rows.len());
             for row in rows.iter().filter(|r| r.record < limit) {
-                match self.structured.prepare(taos, &db, row) {
+                match self.structured.prepare(&conn, &db, row) {
                     Ok(p) => prepared.push(p),
                     Err(e @ TdError::Data { .. }) => {
                         *first_bad = Some(e);
@@ -248,8 +241,7 @@ impl SinkWriter {
             }
             let put = |rows: &[Prepared]| -> TdResult<()> {
                 for sql in insert_statements(rows) {
-                    taos.exec(&sql)
-                        .map_err(|e| TdError::from_taos("insert", e))?;
+                    conn.exec(sql).map_err(|e| e.into_td("insert"))?;
                 }
                 Ok(())
             };
@@ -278,232 +270,5 @@ fn bad_index(e: &TdError) -> usize {
     match e {
         TdError::Data { index, .. } => *index,
         _ => usize::MAX,
-    }
-}
-
-/// Splits records into lines grouped by target database, in record order.
-/// Also returns the data error of the first record that is not valid UTF-8.
-fn group_lines(
-    batch: &batch::Batch<'_>,
-    databases: &[String],
-    protocol: Protocol,
-) -> (Vec<(String, Vec<Line>)>, Option<TdError>) {
-    let mut groups: Vec<(String, Vec<Line>)> = Vec::new();
-    let mut group_of_topic: Vec<Option<usize>> = vec![None; databases.len()];
-    let mut invalid = None;
-    for (index, record) in batch.records.iter().enumerate() {
-        let text = match record.value {
-            Value::Text(text) => text,
-            Value::Null | Value::Structured(_) => continue, // tombstones: no row; structured: elsewhere
-            Value::InvalidText => {
-                invalid.get_or_insert_with(|| TdError::data(index, "value is not valid UTF-8"));
-                continue;
-            }
-        };
-        let topic = record.topic as usize;
-        let group = *group_of_topic[topic].get_or_insert_with(|| {
-            let db = &databases[topic];
-            groups.iter().position(|(d, _)| d == db).unwrap_or_else(|| {
-                groups.push((db.clone(), Vec::new()));
-                groups.len() - 1
-            })
-        });
-        let lines = &mut groups[group].1;
-        match protocol {
-            Protocol::Json => {
-                if !text.trim().is_empty() {
-                    lines.push(Line {
-                        record: index,
-                        text: text.to_owned(),
-                    });
-                }
-            }
-            Protocol::Line | Protocol::Telnet => lines.extend(
-                text.split('\n')
-                    .map(|l| l.trim_end_matches('\r'))
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|l| Line {
-                        record: index,
-                        text: l.to_owned(),
-                    }),
-            ),
-        }
-    }
-    (groups, invalid)
-}
-
-/// Writes the items; when TDengine rejects the call's data, halves it until
-/// the first rejected item is found and reports its record. Items before it
-/// are written; nothing after it is attempted.
-pub fn write_narrowing<T: HasRecord>(
-    put: &dyn Fn(&[T]) -> TdResult<()>,
-    items: &[T],
-) -> TdResult<usize> {
-    match put(items) {
-        Ok(()) => Ok(items.len()),
-        Err(TdError::Rejected(message)) => {
-            if items.len() == 1 {
-                return Err(TdError::data(items[0].record(), message));
-            }
-            let (left, right) = items.split_at(items.len() / 2);
-            Ok(write_narrowing(put, left)? + write_narrowing(put, right)?)
-        }
-        Err(other) => Err(other),
-    }
-}
-
-struct SchemalessTarget<'a> {
-    taos: &'a Taos,
-    protocol: Protocol,
-    precision: Precision,
-}
-
-impl SchemalessTarget<'_> {
-    fn put(&self, lines: &[Line]) -> TdResult<()> {
-        let data = SmlDataBuilder::default()
-            .protocol(match self.protocol {
-                Protocol::Line => SchemalessProtocol::Line,
-                Protocol::Telnet => SchemalessProtocol::Telnet,
-                Protocol::Json => SchemalessProtocol::Json,
-            })
-            .precision(match self.precision {
-                Precision::Ms => SchemalessPrecision::Millisecond,
-                Precision::Us => SchemalessPrecision::Microsecond,
-                Precision::Ns => SchemalessPrecision::Nanosecond,
-            })
-            .data(lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>())
-            .build()
-            .map_err(|e| TdError::fatal(format!("building schemaless request: {e}")))?;
-        self.taos
-            .put(&data)
-            .map_err(|e| TdError::from_taos("schemaless write", e))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::batch::tests::rec;
-    use crate::batch::Batch;
-    use std::cell::RefCell;
-
-    /// Rejects any call containing a line with "BAD"; records what it wrote.
-    struct Fake {
-        written: RefCell<Vec<String>>,
-        calls: RefCell<usize>,
-    }
-
-    impl Fake {
-        fn put(&self, lines: &[Line]) -> TdResult<()> {
-            *self.calls.borrow_mut() += 1;
-            if lines.iter().any(|l| l.text.contains("BAD")) {
-                return Err(TdError::Rejected("SML_INVALID_DATA".into()));
-            }
-            self.written
-                .borrow_mut()
-                .extend(lines.iter().map(|l| l.text.clone()));
-            Ok(())
-        }
-    }
-
-    fn fake() -> Fake {
-        Fake {
-            written: RefCell::new(Vec::new()),
-            calls: RefCell::new(0),
-        }
-    }
-
-    fn lines(texts: &[&str]) -> Vec<Line> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line {
-                record: i,
-                text: (*t).into(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_clean_call_is_one_put() {
-        let f = fake();
-        assert_eq!(
-            write_narrowing(&|l: &[Line]| f.put(l), &lines(&["a", "b", "c"])).unwrap(),
-            3
-        );
-        assert_eq!(*f.calls.borrow(), 1);
-    }
-
-    #[test]
-    fn narrowing_finds_the_first_bad_record_and_writes_everything_before_it() {
-        let f = fake();
-        let input: Vec<String> = (0..1000)
-            .map(|i| {
-                if i == 637 || i == 900 {
-                    format!("BAD{i}")
-                } else {
-                    format!("ok{i}")
-                }
-            })
-            .collect();
-        let refs: Vec<&str> = input.iter().map(String::as_str).collect();
-        let err = write_narrowing(&|l: &[Line]| f.put(l), &lines(&refs)).unwrap_err();
-        assert!(matches!(err, TdError::Data { index: 637, .. }), "{err:?}");
-        let written = f.written.borrow();
-        for i in 0..637 {
-            assert!(written.contains(&format!("ok{i}")), "ok{i} not written");
-        }
-        assert!(*f.calls.borrow() < 40, "{} calls", f.calls.borrow());
-    }
-
-    #[test]
-    fn other_errors_are_not_narrowed() {
-        let down =
-            |_: &[Line]| -> TdResult<()> { Err(TdError::Retriable("connection refused".into())) };
-        assert!(matches!(
-            write_narrowing(&down, &lines(&["a", "b"])),
-            Err(TdError::Retriable(_))
-        ));
-    }
-
-    #[test]
-    fn lines_are_grouped_by_database_in_record_order() {
-        let batch = Batch {
-            topics: vec!["a", "b"],
-            records: vec![
-                rec(0, Value::Text("m v=1 1\nm v=2 2\n")),
-                rec(1, Value::Null),
-                rec(1, Value::Text("n v=3 3")),
-                rec(0, Value::InvalidText),
-                rec(0, Value::Text("  ")),
-            ],
-        };
-        let dbs = vec!["db_a".to_string(), "db_b".to_string()];
-        let (groups, invalid) = group_lines(&batch, &dbs, Protocol::Line);
-        assert_eq!(groups.len(), 2);
-        assert_eq!(groups[0].0, "db_a");
-        assert_eq!(
-            groups[0]
-                .1
-                .iter()
-                .map(|l| (l.record, l.text.as_str()))
-                .collect::<Vec<_>>(),
-            vec![(0, "m v=1 1"), (0, "m v=2 2")]
-        );
-        assert_eq!(groups[1].1[0].record, 2);
-        assert!(matches!(invalid, Some(TdError::Data { index: 3, .. })));
-    }
-
-    #[test]
-    fn json_records_are_one_document_each() {
-        let batch = Batch {
-            topics: vec!["a"],
-            records: vec![rec(
-                0,
-                Value::Text("[{\"metric\":\"m\"},\n{\"metric\":\"n\"}]"),
-            )],
-        };
-        let (groups, _) = group_lines(&batch, &["db".to_string()], Protocol::Json);
-        assert_eq!(groups[0].1.len(), 1);
     }
 }

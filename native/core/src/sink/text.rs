@@ -1,0 +1,235 @@
+//! Text records (line protocol, OpenTSDB telnet and JSON): split into the
+//! units of a schemaless call, grouped by target database, and written.
+
+use taos::taos_query::common::{SchemalessPrecision, SchemalessProtocol, SmlDataBuilder};
+
+use super::narrowing::HasRecord;
+use crate::batch::{self, Value};
+use crate::config::{Precision, Protocol};
+use crate::connection::Conn;
+use crate::error::{TdError, TdResult};
+
+/// One unit of a schemaless call, remembering its record: a line (line
+/// protocol, telnet) or the data points of one JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub record: usize,
+    pub text: String,
+}
+
+impl HasRecord for Line {
+    fn record(&self) -> usize {
+        self.record
+    }
+}
+
+/// Splits records into lines grouped by target database, in record order.
+/// Also returns the data error of the first record that cannot be sent at
+/// all: not UTF-8, empty, or (JSON) not an OpenTSDB JSON document.
+pub fn group_lines(
+    batch: &batch::Batch<'_>,
+    databases: &[String],
+    protocol: Protocol,
+) -> (Vec<(String, Vec<Line>)>, Option<TdError>) {
+    let mut groups: Vec<(String, Vec<Line>)> = Vec::new();
+    let mut group_of_topic: Vec<Option<usize>> = vec![None; databases.len()];
+    let mut invalid = None;
+    for (index, record) in batch.records.iter().enumerate() {
+        let text = match record.value {
+            Value::Text(text) => text,
+            Value::Null | Value::Structured(_) => continue, // tombstones: no row; structured: elsewhere
+            Value::InvalidText => {
+                invalid.get_or_insert_with(|| TdError::data(index, "value is not valid UTF-8"));
+                continue;
+            }
+        };
+        if invalid.is_some() {
+            break; // records after a bad one are sent again after it was handled
+        }
+        let topic = record.topic as usize;
+        let group = *group_of_topic[topic].get_or_insert_with(|| {
+            let db = &databases[topic];
+            groups.iter().position(|(d, _)| d == db).unwrap_or_else(|| {
+                groups.push((db.clone(), Vec::new()));
+                groups.len() - 1
+            })
+        });
+        let lines = &mut groups[group].1;
+        let before = lines.len();
+        match protocol {
+            Protocol::Json => match json_points(text) {
+                Ok(Some(points)) => lines.push(Line {
+                    record: index,
+                    text: points.to_owned(),
+                }),
+                Ok(None) => {}
+                Err(reason) => invalid = Some(TdError::data(index, reason)),
+            },
+            Protocol::Line | Protocol::Telnet => lines.extend(
+                text.split('\n')
+                    .map(|l| l.trim_end_matches('\r'))
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| Line {
+                        record: index,
+                        text: l.to_owned(),
+                    }),
+            ),
+        }
+        if lines.len() == before && invalid.is_none() {
+            invalid = Some(TdError::data(
+                index,
+                "empty value: no line or data point to write",
+            ));
+        }
+    }
+    (groups, invalid)
+}
+
+/// The data points of one OpenTSDB JSON document as the elements of a JSON
+/// array (without the brackets), so that several records' documents can be
+/// sent as one array: TDengine 3.3.7 reads only the first of several
+/// documents in one call. None for an empty array.
+fn json_points(text: &str) -> Result<Option<&str>, String> {
+    let text = text.trim();
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map_err(|e| format!("not valid JSON: {e}"))?;
+    if text.starts_with('{') {
+        Ok(Some(text))
+    } else if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let inner = inner.trim();
+        Ok((!inner.is_empty()).then_some(inner))
+    } else {
+        Err("not an OpenTSDB JSON object or array of objects".into())
+    }
+}
+
+/// Schemaless calls into one database's connection.
+pub struct SchemalessTarget {
+    pub conn: Conn,
+    pub protocol: Protocol,
+    pub precision: Precision,
+}
+
+impl SchemalessTarget {
+    pub fn put(&self, lines: &[Line]) -> TdResult<()> {
+        let data: Vec<String> = match self.protocol {
+            // One array of every document's points: one document per call.
+            Protocol::Json => {
+                let mut all = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+                all.push('[');
+                for (i, l) in lines.iter().enumerate() {
+                    if i > 0 {
+                        all.push(',');
+                    }
+                    all.push_str(&l.text);
+                }
+                all.push(']');
+                vec![all]
+            }
+            Protocol::Line | Protocol::Telnet => lines.iter().map(|l| l.text.clone()).collect(),
+        };
+        let data = SmlDataBuilder::default()
+            .protocol(match self.protocol {
+                Protocol::Line => SchemalessProtocol::Line,
+                Protocol::Telnet => SchemalessProtocol::Telnet,
+                Protocol::Json => SchemalessProtocol::Json,
+            })
+            .precision(match self.precision {
+                Precision::Ms => SchemalessPrecision::Millisecond,
+                Precision::Us => SchemalessPrecision::Microsecond,
+                Precision::Ns => SchemalessPrecision::Nanosecond,
+            })
+            .data(data)
+            .build()
+            .map_err(|e| TdError::fatal(format!("building schemaless request: {e}")))?;
+        self.conn
+            .put(data)
+            .map_err(|e| e.into_td("schemaless write"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::tests::rec;
+    use crate::batch::Batch;
+
+    #[test]
+    fn lines_are_grouped_by_database_in_record_order() {
+        let batch = Batch {
+            topics: vec!["a", "b"],
+            records: vec![
+                rec(0, Value::Text("m v=1 1\nm v=2 2\n")),
+                rec(1, Value::Null),
+                rec(1, Value::Text("n v=3 3")),
+                rec(0, Value::InvalidText),
+                rec(0, Value::Text("m v=4 4")),
+            ],
+        };
+        let dbs = vec!["db_a".to_string(), "db_b".to_string()];
+        let (groups, invalid) = group_lines(&batch, &dbs, Protocol::Line);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].0, "db_a");
+        assert_eq!(
+            groups[0]
+                .1
+                .iter()
+                .map(|l| (l.record, l.text.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(0, "m v=1 1"), (0, "m v=2 2")]
+        );
+        assert_eq!(groups[1].1[0].record, 2);
+        assert!(matches!(invalid, Some(TdError::Data { index: 3, .. })));
+    }
+
+    #[test]
+    fn an_empty_value_is_a_data_error_of_its_record() {
+        for empty in ["", "  ", "\n\r\n"] {
+            let batch = Batch {
+                topics: vec!["a"],
+                records: vec![rec(0, Value::Text("m v=1 1")), rec(0, Value::Text(empty))],
+            };
+            let (_, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Line);
+            assert!(
+                matches!(invalid, Some(TdError::Data { index: 1, ref message }) if message.contains("empty")),
+                "{empty:?}: {invalid:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_documents_become_the_points_of_one_array() {
+        let batch = Batch {
+            topics: vec!["a"],
+            records: vec![
+                rec(0, Value::Text("[{\"metric\":\"m\"},\n{\"metric\":\"n\"}]")),
+                rec(0, Value::Text(" {\"metric\":\"o\"} ")),
+            ],
+        };
+        let (groups, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Json);
+        assert!(invalid.is_none());
+        let texts: Vec<&str> = groups[0].1.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "{\"metric\":\"m\"},\n{\"metric\":\"n\"}",
+                "{\"metric\":\"o\"}"
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_refused_before_it_is_sent() {
+        for bad in ["{\"metric\":", "42", "[1,2", "[]"] {
+            let batch = Batch {
+                topics: vec!["a"],
+                records: vec![rec(0, Value::Text(bad))],
+            };
+            let (_, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Json);
+            assert!(
+                matches!(invalid, Some(TdError::Data { index: 0, .. })),
+                "{bad}"
+            );
+        }
+    }
+}
