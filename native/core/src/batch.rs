@@ -148,7 +148,8 @@ pub fn decode(buf: &[u8]) -> TdResult<Batch<'_>> {
 fn decode_topics(table: &[u8]) -> TdResult<Vec<&str>> {
     let mut r = Reader { buf: table, pos: 0 };
     let count = r.u16()? as usize;
-    let mut topics = Vec::with_capacity(count);
+    // A topic takes at least 2 bytes: never reserve more than the table holds.
+    let mut topics = Vec::with_capacity(count.min(table.len() / 2));
     for _ in 0..count {
         let len = r.u16()? as usize;
         topics.push(

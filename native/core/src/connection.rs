@@ -131,6 +131,16 @@ impl Conn {
 /// made here: a server that is down, wrong credentials or a missing
 /// database show now, and count against `attempts`, not on the first write.
 pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Conn> {
+    connect_with(cfg, database, cfg.attempts)
+}
+
+/// One attempt to connect: reconnecting after a failure, where the task's
+/// own retry budget and backoff decide when to try again.
+pub fn reconnect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Conn> {
+    connect_with(cfg, database, 1)
+}
+
+fn connect_with(cfg: &ConnectionConfig, database: Option<&str>, attempts: u32) -> TdResult<Conn> {
     let dsn = build_dsn(cfg, database)?;
     let builder = TaosBuilder::from_dsn(dsn)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
@@ -154,7 +164,7 @@ pub fn connect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Conn>
                     broken: Arc::default(),
                 })
             }
-            Err(TdError::Retriable(_)) if attempt < cfg.attempts => {
+            Err(TdError::Retriable(_)) if attempt < attempts => {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(cfg.backoff_ms));
             }

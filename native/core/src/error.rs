@@ -26,8 +26,42 @@ pub enum TdError {
     Retriable(String),
     /// Retrying will not help: bad configuration, rejected credentials, bugs.
     /// Carries the native backtrace of where it was raised.
-    Fatal { message: String, backtrace: String },
+    Fatal { message: String, backtrace: Trace },
 }
+
+/// A backtrace captured where an error was raised, resolved to text only
+/// when shown (resolving reads debug information: milliseconds, megabytes).
+/// Two traces always compare equal: errors compare by what they say.
+#[derive(Clone)]
+pub struct Trace(std::sync::Arc<std::backtrace::Backtrace>);
+
+impl Trace {
+    fn here() -> Self {
+        Trace(std::sync::Arc::new(
+            std::backtrace::Backtrace::force_capture(),
+        ))
+    }
+}
+
+impl fmt::Debug for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Trace")
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl PartialEq for Trace {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Trace {}
 
 impl TdError {
     pub fn data(index: usize, message: impl Into<String>) -> Self {
@@ -40,7 +74,7 @@ impl TdError {
     pub fn fatal(message: impl Into<String>) -> Self {
         TdError::Fatal {
             message: message.into(),
-            backtrace: std::backtrace::Backtrace::force_capture().to_string(),
+            backtrace: Trace::here(),
         }
     }
 
@@ -153,6 +187,11 @@ fn is_retriable_code(code: i32) -> bool {
             | 0x0914 // SYN_RESTORING
             | 0x0916 // SYN_BUFFER_FULL
             | 0x2504 // SCH_TIMEOUT_ERROR
+            | 0x4001 // TMQ_CONSUMER_MISMATCH: the group is rebalancing
+            | 0x4002 // TMQ_CONSUMER_CLOSED
+            | 0x4008 // TMQ_INVALID_VGID: the vgroup is not (yet) this consumer's
+            | 0x4010 // TMQ_NEED_INITIALIZED
+            | 0x4017 // TMQ_INVALID_STATUS: rebalancing
             | 0x0129 // NO_AVAIL_DISK
             | 0x012B // NO_DISKSPACE
             | 0x012E // NO_ENOUGH_DISKSPACE

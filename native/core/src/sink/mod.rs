@@ -10,7 +10,7 @@
 //! row with the same timestamp in the same subtable).
 
 mod narrowing;
-mod text;
+pub mod text;
 
 use std::collections::HashMap;
 
@@ -36,6 +36,9 @@ pub struct SinkWriter {
     nodelay: nodelay::Scans,
     /// Kinds of request (nodelay::SCHEMALESS, SQL) the current write made.
     requests: u8,
+    /// Once open, connections are made again with one attempt each: the
+    /// shim's retry budget spaces the attempts.
+    opened: bool,
 }
 
 impl SinkWriter {
@@ -51,6 +54,7 @@ impl SinkWriter {
             structured,
             nodelay,
             requests: 0,
+            opened: false,
         };
         if let Some(db) = writer.config.database.clone() {
             match writer.connection(&db) {
@@ -58,6 +62,7 @@ impl SinkWriter {
                 Err(other) => return Err(other),
             }
         }
+        writer.opened = true;
         Ok(writer)
     }
 
@@ -70,13 +75,18 @@ impl SinkWriter {
         }
         if !self.connections.contains_key(database) {
             let cfg = &self.config.connection;
-            let taos = match connection::connect(cfg, Some(database)) {
+            let connect = if self.opened {
+                connection::reconnect
+            } else {
+                connection::connect
+            };
+            let taos = match connect(cfg, Some(database)) {
                 Ok(taos) => taos,
                 Err(e @ TdError::Retriable(_)) => return Err(e),
                 Err(_) => {
-                    let admin = connection::connect(cfg, None)?;
+                    let admin = connect(cfg, None)?;
                     connection::ensure_database(&admin, database, self.config.precision)?;
-                    connection::connect(cfg, Some(database))?
+                    connect(cfg, Some(database))?
                 }
             };
             self.connections.insert(database.to_owned(), taos);

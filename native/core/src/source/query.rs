@@ -151,7 +151,7 @@ impl QueryReader {
             self.taos = None;
         }
         if self.taos.is_none() {
-            self.taos = Some(connection::connect(
+            self.taos = Some(connection::reconnect(
                 &self.config.connection,
                 Some(&self.config.database),
             )?);

@@ -136,7 +136,7 @@ impl SourceReader {
             self.taos = None;
         }
         if self.taos.is_none() {
-            self.taos = Some(connection::connect(
+            self.taos = Some(connection::reconnect(
                 &self.config.connection,
                 Some(&self.config.database),
             )?);
@@ -491,9 +491,19 @@ impl SourceReader {
         Ok(())
     }
 
+    /// Mirrors Kafka's acknowledgements into TMQ. Connect's offsets are
+    /// authoritative, so a commit TDengine refuses (the vgroup moved to
+    /// another consumer, the same value again) is dropped, not fatal; a
+    /// transient failure keeps it for after the reconnect.
     fn apply_commits(&mut self) -> TdResult<()> {
         while let Some((topic, vgroup, offset)) = self.commits.first().cloned() {
-            self.tmq()?.commit(&topic, vgroup, offset)?;
+            match self.tmq()?.commit(&topic, vgroup, offset) {
+                Ok(()) => {}
+                Err(e @ TdError::Retriable(_)) => return Err(e),
+                Err(e) => self.events.push(format!(
+                    "TMQ commit of {topic}/{vgroup} at {offset} dropped: {e}"
+                )),
+            }
             self.commits.remove(0);
         }
         Ok(())

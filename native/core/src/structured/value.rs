@@ -56,7 +56,8 @@ pub fn decode_fields(index: usize, buf: &[u8]) -> TdResult<Vec<Field<'_>>> {
         a
     }
     let count = u16::from_le_bytes(arr(take(2)?)) as usize;
-    let mut fields = Vec::with_capacity(count);
+    // A field takes at least 3 bytes: never reserve more than the payload holds.
+    let mut fields = Vec::with_capacity(count.min(buf.len() / 3));
     for _ in 0..count {
         let len = u16::from_le_bytes(arr(take(2)?)) as usize;
         let name = std::str::from_utf8(take(len)?).map_err(|_| bad("field name is not UTF-8"))?;

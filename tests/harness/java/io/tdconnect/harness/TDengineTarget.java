@@ -6,13 +6,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the TDengine used by tests and ./tests/stack is: {@code TDENGINE_DSN}
- * ({@code ws://host:6041} or {@code taos://host:6030}), else a server on the
- * default local ports. Credentials: {@code TDENGINE_USER}/{@code
- * TDENGINE_PASSWORD} (root/taosdata). {@code TDENGINE_LIBTAOS}: path of
- * libtaos.so for native connections. {@code TDENGINE_STOP_COMMAND} and
- * {@code TDENGINE_START_COMMAND}: shell commands that stop and start the
- * server, for outage tests.
+ * The TDengine server of tests, benchmarks and ./tests/stack, from
+ * configuration only (a server's own {@code target.env} holds these lines):
+ *
+ * <ul>
+ *   <li>{@code TDENGINE_DSN} or {@code TDENGINE_WS_URL}: the URL connectors use
+ *       ({@code ws://host:port}, or {@code taos://host:port});
+ *   <li>{@code TDENGINE_NATIVE_URL}: the same server over the native protocol
+ *       ({@code taos://host:port}) with {@code TDENGINE_LIBTAOS} (path of libtaos.so);
+ *   <li>{@code TDENGINE_USER}/{@code TDENGINE_PASSWORD} (root/taosdata);
+ *   <li>{@code TDENGINE_VERSION}: a label for the test lines;
+ *   <li>{@code TDENGINE_STOP_COMMAND}/{@code TDENGINE_START_COMMAND}: shell commands
+ *       that stop and start the server (outage tests), {@code
+ *       TDENGINE_FREEZE_COMMAND}/{@code TDENGINE_THAW_COMMAND}: that freeze the
+ *       WebSocket endpoint (taosAdapter) with SIGSTOP and let it go (black-hole tests).
+ * </ul>
+ *
+ * A server that is configured but does not answer is an error, not a skip.
  */
 public final class TDengineTarget {
   public static final String ENV_DSN = "TDENGINE_DSN";
@@ -25,38 +35,57 @@ public final class TDengineTarget {
     this.url = url;
     this.user = env("TDENGINE_USER", "root");
     this.password = env("TDENGINE_PASSWORD", "taosdata");
-    this.libtaos = findLibtaos();
+    this.libtaos = env("TDENGINE_LIBTAOS", "").isEmpty() ? null : env("TDENGINE_LIBTAOS", "");
   }
 
-  /** The configured or local server, if one answers. */
+  /** The configured URL (TDENGINE_DSN, else TDENGINE_WS_URL, else TDENGINE_NATIVE_URL); empty when none. */
+  private static String configuredUrl() {
+    for (String key : new String[] {ENV_DSN, "TDENGINE_WS_URL", "TDENGINE_NATIVE_URL"}) {
+      String v = env(key, "");
+      if (!v.isEmpty()) {
+        return v;
+      }
+    }
+    return "";
+  }
+
+  /** Whether a server is configured at all. */
+  public static boolean configured() {
+    return !configuredUrl().isEmpty();
+  }
+
+  /** The configured server, when one is configured and answers. */
   public static Optional<TDengineTarget> find() {
-    String dsn = System.getenv(ENV_DSN);
-    if (dsn != null && !dsn.isEmpty()) {
-      URI u = URI.create(dsn);
-      return ManagedProcess.portOpen(u.getHost(), u.getPort())
-          ? Optional.of(new TDengineTarget(dsn))
-          : Optional.empty();
-    }
-    if (ManagedProcess.portOpen("127.0.0.1", 6041)) {
-      return Optional.of(new TDengineTarget("ws://127.0.0.1:6041"));
-    }
-    if (ManagedProcess.portOpen("127.0.0.1", 6030)) {
-      return Optional.of(new TDengineTarget("taos://127.0.0.1:6030"));
-    }
-    return Optional.empty();
+    String dsn = configuredUrl();
+    return !dsn.isEmpty() && answers(dsn) ? Optional.of(new TDengineTarget(dsn)) : Optional.empty();
   }
 
-  /** Why {@link #find()} found nothing, for the one skip line. */
+  private static boolean answers(String url) {
+    URI u = URI.create(url);
+    return ManagedProcess.portOpen(u.getHost(), u.getPort());
+  }
+
+  /** Why {@link #find()} found nothing, for the one skip (or failure) line. */
   public static String whyMissing() {
-    String dsn = System.getenv(ENV_DSN);
-    return dsn != null && !dsn.isEmpty()
-        ? ENV_DSN + "=" + dsn + " does not accept connections"
-        : ENV_DSN + " is not set and nothing listens on 127.0.0.1:6041 (taosAdapter) or :6030 (taosd)";
+    String dsn = configuredUrl();
+    return dsn.isEmpty()
+        ? "no server configured (set TDENGINE_DSN or TDENGINE_WS_URL, or source a server's target.env)"
+        : "the configured server " + dsn + " does not accept connections";
+  }
+
+  /** The server's version label (TDENGINE_VERSION), or "TDengine". */
+  public static String version() {
+    return env("TDENGINE_VERSION", "TDengine");
   }
 
   /** Whether the server can be stopped and started (TDENGINE_STOP_COMMAND / TDENGINE_START_COMMAND). */
   public static boolean controllable() {
     return !env("TDENGINE_STOP_COMMAND", "").isEmpty() && !env("TDENGINE_START_COMMAND", "").isEmpty();
+  }
+
+  /** Whether the WebSocket endpoint can be frozen (TDENGINE_FREEZE_COMMAND / TDENGINE_THAW_COMMAND). */
+  public static boolean freezable() {
+    return !env("TDENGINE_FREEZE_COMMAND", "").isEmpty() && !env("TDENGINE_THAW_COMMAND", "").isEmpty();
   }
 
   /** Stops the server (TDENGINE_STOP_COMMAND). */
@@ -67,9 +96,8 @@ public final class TDengineTarget {
   /** Starts the server (TDENGINE_START_COMMAND) and waits until its port answers. */
   public void startServer() throws Exception {
     shell(env("TDENGINE_START_COMMAND", ""));
-    URI u = URI.create(url);
     long deadline = System.currentTimeMillis() + 60_000;
-    while (!ManagedProcess.portOpen(u.getHost(), u.getPort())) {
+    while (!answers(url)) {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("TDengine did not come back on " + url);
       }
@@ -77,9 +105,18 @@ public final class TDengineTarget {
     }
   }
 
+  /** Freezes the WebSocket endpoint: it accepts connections and answers nothing. */
+  public void freeze() throws Exception {
+    shell(env("TDENGINE_FREEZE_COMMAND", ""));
+  }
+
+  public void thaw() throws Exception {
+    shell(env("TDENGINE_THAW_COMMAND", ""));
+  }
+
   private static void shell(String command) throws Exception {
     if (command.isEmpty()) {
-      throw new IllegalStateException("TDENGINE_STOP_COMMAND / TDENGINE_START_COMMAND not set");
+      throw new IllegalStateException("no TDENGINE_*_COMMAND configured for this action");
     }
     Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
     if (p.waitFor() != 0) {
@@ -100,27 +137,27 @@ public final class TDengineTarget {
     return password;
   }
 
-  /**
-   * The same server over the native protocol, when its port 6030 answers and a
-   * libtaos is known ({@code TDENGINE_LIBTAOS}, or in a standard install location).
-   */
+  /** The same server over the native protocol: TDENGINE_NATIVE_URL and TDENGINE_LIBTAOS, when both are set. */
   public Optional<TDengineTarget> nativeTarget() {
-    String host = URI.create(url).getHost();
-    if (!ManagedProcess.portOpen(host, 6030) || libtaos == null) {
-      return Optional.empty();
+    if (url.startsWith("taos://")) {
+      return Optional.of(this);
     }
-    return Optional.of(url.startsWith("taos://") ? this : new TDengineTarget("taos://" + host + ":6030"));
+    String nativeUrl = env("TDENGINE_NATIVE_URL", "");
+    return nativeUrl.isEmpty() || libtaos == null ? Optional.empty() : Optional.of(new TDengineTarget(nativeUrl));
   }
 
-  /** The same server over WebSocket, when its port 6041 answers. */
+  /** Why {@link #nativeTarget()} is empty. */
+  public static String whyNoNative() {
+    return "TDENGINE_NATIVE_URL and TDENGINE_LIBTAOS must both be set for native tests";
+  }
+
+  /** The same server over WebSocket (TDENGINE_WS_URL when this one is native). */
   public Optional<TDengineTarget> webSocketTarget() {
     if (!url.startsWith("taos://")) {
       return Optional.of(this);
     }
-    String host = URI.create(url).getHost();
-    return ManagedProcess.portOpen(host, 6041)
-        ? Optional.of(new TDengineTarget("ws://" + host + ":6041"))
-        : Optional.empty();
+    String ws = env("TDENGINE_WS_URL", "");
+    return ws.isEmpty() ? Optional.empty() : Optional.of(new TDengineTarget(ws));
   }
 
   /** Connection keys for a connector config. */
@@ -141,6 +178,7 @@ public final class TDengineTarget {
     m.put("dsn", url);
     m.put("user", user);
     m.put("password", password);
+    m.put("request_timeout_ms", 30_000);
     if (libtaos != null) {
       m.put("native_library", libtaos);
     }
@@ -150,20 +188,6 @@ public final class TDengineTarget {
   @Override
   public String toString() {
     return url;
-  }
-
-  /** TDENGINE_LIBTAOS, else libtaos.so where TDengine's installers put it, else null. */
-  private static String findLibtaos() {
-    String configured = System.getenv("TDENGINE_LIBTAOS");
-    if (configured != null && !configured.isEmpty()) {
-      return configured;
-    }
-    for (String p : new String[] {"/usr/lib/libtaos.so", "/usr/local/lib/libtaos.so", "/usr/local/taos/driver/libtaos.so"}) {
-      if (java.nio.file.Files.exists(java.nio.file.Path.of(p))) {
-        return p;
-      }
-    }
-    return null;
   }
 
   private static String env(String name, String def) {

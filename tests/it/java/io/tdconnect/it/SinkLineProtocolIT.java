@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,10 +51,7 @@ class SinkLineProtocolIT {
     TDengineTarget td = TDengine.require("SinkLineProtocolIT native " + w);
     java.util.Optional<TDengineTarget> nativeTd = td.nativeTarget();
     if (!nativeTd.isPresent()) {
-      String line =
-          "SKIPPED (no TDengine) native sink: taosd port 6030 closed or no libtaos (set TDENGINE_LIBTAOS)";
-      System.out.println(line);
-      Assumptions.abort(line);
+      TDengine.skip("no TDengine", "native sink", TDengineTarget.whyNoNative());
     }
     run(w, nativeTd.get(), "native");
   }

@@ -9,15 +9,28 @@ import org.junit.jupiter.api.Assumptions;
 final class TDengine {
   private TDengine() {}
 
-  /** Returns the server, or skips the calling test (printing why) when there is none. */
+  /**
+   * Returns the server; skips the calling test (printing why) when none is
+   * configured, and fails it when the configured one does not answer.
+   */
   static TDengineTarget require(String test) {
     Optional<TDengineTarget> td = TDengineTarget.find();
     if (!td.isPresent()) {
+      if (TDengineTarget.configured()) {
+        throw new AssertionError(test + ": " + TDengineTarget.whyMissing());
+      }
       String line = "SKIPPED (no TDengine) " + test + ": " + TDengineTarget.whyMissing();
       System.out.println(line);
       Assumptions.abort(line);
     }
     return td.get();
+  }
+
+  /** Skips the calling test with one clear line (a capability of the server is not configured). */
+  static void skip(String kind, String test, String why) {
+    String line = "SKIPPED (" + kind + ") " + test + ": " + why;
+    System.out.println(line);
+    Assumptions.abort(line);
   }
 
   static long count(TDengineTarget td, String sql) {

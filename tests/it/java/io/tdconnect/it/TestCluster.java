@@ -144,6 +144,22 @@ final class TestCluster {
     }
   }
 
+  /** Produces raw values (null: a tombstone) to partition 0 and waits until Kafka acknowledged all. */
+  static void produceBytes(String topic, List<byte[]> values) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker().bootstrap());
+    p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    p.put("acks", "all");
+    p.put("max.request.size", "4194304");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (byte[] v : values) {
+        producer.send(new ProducerRecord<>(topic, 0, null, v));
+      }
+      producer.flush();
+    }
+  }
+
   /** A one-task sink config for the topic and database on the given server. */
   static java.util.Map<String, Object> sinkConfig(
       io.tdconnect.harness.TDengineTarget td, String topic, String database) {

@@ -53,6 +53,13 @@ public final class ConnectionConfigs {
   private static final String BACKOFF_MS_DOC = "Pause between connection attempts.";
   private static final String BACKOFF_MS_DISPLAY = "Connection backoff (ms)";
 
+  public static final String REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
+  private static final String REQUEST_TIMEOUT_MS_DOC =
+      "Longest wait for any one TDengine request (connect, query, write, TMQ poll, commit or"
+          + " seek). A request unanswered by then is abandoned with its connection, counted as a"
+          + " transient failure (see retry.timeout.ms), and the next attempt reconnects.";
+  private static final String REQUEST_TIMEOUT_MS_DISPLAY = "Request timeout (ms)";
+
   private ConnectionConfigs() {}
 
   /** Adds the connection keys, in this order, to the "Connection" group. */
@@ -124,7 +131,29 @@ public final class ConnectionConfigs {
             GROUP,
             ++order,
             Width.SHORT,
-            BACKOFF_MS_DISPLAY);
+            BACKOFF_MS_DISPLAY)
+        .define(
+            REQUEST_TIMEOUT_MS_CONFIG,
+            Type.LONG,
+            30_000L,
+            ConfigDef.Range.between(100, 3_600_000),
+            Importance.LOW,
+            REQUEST_TIMEOUT_MS_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            REQUEST_TIMEOUT_MS_DISPLAY);
+  }
+
+  /**
+   * A bound on one native call of the shim: a few requests plus the
+   * connection attempts it may make. Only a native defect can outlast it
+   * (each request is bounded natively); the shim then gives the call up.
+   */
+  public static long nativeCallBoundMs(AbstractConfig config) {
+    long request = config.getLong(REQUEST_TIMEOUT_MS_CONFIG);
+    long connect = config.getInt(ATTEMPTS_CONFIG) * (request + config.getLong(BACKOFF_MS_CONFIG));
+    return 4 * request + connect;
   }
 
   /** The parsed {@code connection.url} of a config built on {@link #define}. */
@@ -140,6 +169,11 @@ public final class ConnectionConfigs {
 
   /** The {@code connection} object of the native configuration JSON. */
   public static Json nativeJson(AbstractConfig config) {
+    return nativeJson(config, config.getInt(ATTEMPTS_CONFIG));
+  }
+
+  /** The same, with another number of connection attempts. */
+  public static Json nativeJson(AbstractConfig config, int attempts) {
     Password password = config.getPassword(PASSWORD_CONFIG);
     String lib = config.getString(NATIVE_LIBRARY_CONFIG);
     Json json =
@@ -147,8 +181,9 @@ public final class ConnectionConfigs {
             .put("dsn", url(config).dsn())
             .put("user", config.getString(USER_CONFIG))
             .put("password", password == null ? "" : password.value())
-            .put("attempts", config.getInt(ATTEMPTS_CONFIG))
-            .put("backoff_ms", config.getLong(BACKOFF_MS_CONFIG));
+            .put("attempts", attempts)
+            .put("backoff_ms", config.getLong(BACKOFF_MS_CONFIG))
+            .put("request_timeout_ms", config.getLong(REQUEST_TIMEOUT_MS_CONFIG));
     if (lib != null && !lib.isEmpty()) {
       json.put("native_library", lib);
     }

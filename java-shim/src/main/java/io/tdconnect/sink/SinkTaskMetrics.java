@@ -1,6 +1,7 @@
 package io.tdconnect.sink;
 
 import io.tdconnect.jmx.TaskMBeans;
+import io.tdconnect.retry.RetryBudget;
 import javax.management.ObjectName;
 
 /** Counters of one sink task, published as an MBean while the task runs. */
@@ -14,9 +15,11 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean {
   private volatile long totalLatencyNanos;
   private volatile long maxLatencyNanos;
   private volatile String lastError = "";
+  private volatile RetryBudget budget;
   private ObjectName name;
 
-  void register(String connector) {
+  void register(String connector, RetryBudget retries) {
+    budget = retries;
     name = TaskMBeans.register(this, "sink-task", connector);
   }
 
@@ -99,5 +102,17 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean {
   @Override
   public String getLastError() {
     return lastError;
+  }
+
+  @Override
+  public long getRetryingSinceMs() {
+    RetryBudget b = budget;
+    return b == null ? 0 : b.retryingSinceMs();
+  }
+
+  @Override
+  public long getRetryAttempts() {
+    RetryBudget b = budget;
+    return b == null ? 0 : b.attempts();
   }
 }

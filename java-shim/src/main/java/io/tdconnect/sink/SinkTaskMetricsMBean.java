@@ -19,4 +19,10 @@ public interface SinkTaskMetricsMBean {
   double getMaxWriteLatencyMs();
 
   String getLastError();
+
+  /** Epoch ms since when TDengine requests have been failing transiently; 0 when they are not. */
+  long getRetryingSinceMs();
+
+  /** Failed attempts in a row of the current outage (0 when none). */
+  long getRetryAttempts();
 }

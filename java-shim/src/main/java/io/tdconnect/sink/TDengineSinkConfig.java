@@ -3,6 +3,7 @@ package io.tdconnect.sink;
 import io.tdconnect.config.Choices;
 import io.tdconnect.config.ConnectionConfigs;
 import io.tdconnect.config.Json;
+import io.tdconnect.config.RetryConfigs;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 /** Configuration of {@link TDengineSinkConnector}. */
 public class TDengineSinkConfig extends AbstractConfig {
   public static final String WRITE_GROUP = "Write";
-  public static final String RETRY_GROUP = "Retries";
 
   public static final String SCHEMALESS_CONFIG = "db.schemaless";
   private static final String SCHEMALESS_DOC =
@@ -68,12 +68,6 @@ public class TDengineSinkConfig extends AbstractConfig {
           + " when errors.tolerance=all and one is configured).";
   private static final String NULL_VALUES_DISPLAY = "Null values";
   private static final Choices NULL_VALUES_CHOICES = Choices.of("ignore", "fail");
-
-  public static final String MAX_RETRIES_CONFIG = "max.retries";
-  private static final String MAX_RETRIES_DOC =
-      "Consecutive transient failures (TDengine unreachable, busy, leader change) tolerated"
-          + " before the task fails; each successful write resets the count.";
-  private static final String MAX_RETRIES_DISPLAY = "Max retries";
 
   public static final String MAPPING_GROUP = "Structured records";
 
@@ -136,11 +130,6 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String AUTO_EVOLVE_DOC =
       "Add columns and tags for new fields and widen VARCHAR columns for longer values.";
   private static final String AUTO_EVOLVE_DISPLAY = "Auto evolve";
-
-  public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
-  private static final String RETRY_BACKOFF_MS_DOC =
-      "How long to wait before redelivering a batch after a transient TDengine failure.";
-  private static final String RETRY_BACKOFF_MS_DISPLAY = "Retry backoff (ms)";
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -242,28 +231,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         20,
         Width.MEDIUM,
         DATABASE_PREFIX_DISPLAY);
-    def.define(
-            MAX_RETRIES_CONFIG,
-            Type.INT,
-            3,
-            ConfigDef.Range.atLeast(0),
-            Importance.LOW,
-            MAX_RETRIES_DOC,
-            RETRY_GROUP,
-            1,
-            Width.SHORT,
-            MAX_RETRIES_DISPLAY)
-        .define(
-            RETRY_BACKOFF_MS_CONFIG,
-            Type.LONG,
-            3000L,
-            ConfigDef.Range.atLeast(0),
-            Importance.LOW,
-            RETRY_BACKOFF_MS_DOC,
-            RETRY_GROUP,
-            2,
-            Width.SHORT,
-            RETRY_BACKOFF_MS_DISPLAY);
+    RetryConfigs.define(def);
     int m = 0;
     def.define(STABLE_FORMAT_CONFIG, Type.STRING, "${topic}", Importance.MEDIUM, STABLE_FORMAT_DOC,
             MAPPING_GROUP, ++m, Width.MEDIUM, STABLE_FORMAT_DISPLAY)
@@ -315,12 +283,13 @@ public class TDengineSinkConfig extends AbstractConfig {
     return getString(PRECISION_CONFIG);
   }
 
-  public long retryBackoffMs() {
-    return getLong(RETRY_BACKOFF_MS_CONFIG);
+  public int maxRetries() {
+    return RetryConfigs.maxRetries(this);
   }
 
-  public int maxRetries() {
-    return getInt(MAX_RETRIES_CONFIG);
+  /** How long the shim waits for one native write before giving up on it. */
+  public long writeWaitMs() {
+    return ConnectionConfigs.nativeCallBoundMs(this);
   }
 
   public int batchSize() {

@@ -4,6 +4,8 @@ import io.tdconnect.Version;
 import io.tdconnect.jni.NativeDataException;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
+import io.tdconnect.retry.Durations;
+import io.tdconnect.retry.RetryBudget;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -32,12 +35,16 @@ import org.slf4j.LoggerFactory;
  * letter queue).
  *
  * <p>When a write fails transiently, {@code put()} throws a
- * RetriableException and Connect redelivers the same records; records
- * already taken are recognised by offset and not taken twice, and the failed
- * buffer is written again first.
+ * RetriableException and Connect redelivers the same records after a
+ * backoff that grows up to retry.backoff.max.ms, for at most
+ * retry.timeout.ms; records already taken are recognised by offset and not
+ * taken twice, and the failed buffer is written again first. Every wait for
+ * a native write is bounded: a call that outlives its bound is given up
+ * (with its native writer and connections) as a transient failure.
  */
 public class TDengineSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSinkTask.class);
+  private static final long STOP_WAIT_MS = 3000;
 
   private TDengineSinkConfig config;
   /** Records being taken from put(). */
@@ -61,8 +68,11 @@ public class TDengineSinkTask extends SinkTask {
   private long flushIntervalMs;
   /** A failure met while flushing in preCommit, thrown from the next put(). */
   private RuntimeException deferredFailure;
-  /** Transient failures since the last successful write. */
-  private int consecutiveRetries;
+  /** Transient failures in a row and how long they have lasted. */
+  private RetryBudget budget;
+  /** How long to wait for one native write before giving it up. */
+  private long writeWaitMs;
+  private String threadName;
   private long handle;
 
   @Override
@@ -78,15 +88,62 @@ public class TDengineSinkTask extends SinkTask {
     bufferMaxBytes = config.bufferMaxBytes();
     flushIntervalMs = config.flushIntervalMs();
     reporter = errantRecordReporter();
-    metrics.register(props.get("name"));
+    budget = RetryBudget.of(config);
+    writeWaitMs = config.writeWaitMs();
+    metrics.register(props.get("name"), budget);
     NativeLibrary.load();
     handle = TdNative.sinkOpen(config.nativeJson());
-    String threadName = "tdconnect-writer-" + props.get("name");
-    writer = Executors.newSingleThreadExecutor(r -> {
+    threadName = "tdconnect-writer-" + props.get("name");
+    writer = newWriter();
+  }
+
+  private ExecutorService newWriter() {
+    return Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * A native write outlived its bound: leave it to finish (or not) on its
+   * own thread with its own native writer (the batch was copied, so its
+   * buffer may be reused), and go on with a new writer and connections.
+   */
+  private void abandonWrite() {
+    log.warn("A TDengine write did not return within {} ms; giving it up and reconnecting", writeWaitMs);
+    writer.shutdownNow();
+    writer = newWriter();
+    long stale = handle;
+    handle = 0;
+    TdNative.sinkClose(stale);
+    handle = TdNative.sinkOpen(config.nativeJson());
+  }
+
+  /** Runs one native write on the writer thread and waits for it, bounded. */
+  private int callWrite(ByteBuffer frame) {
+    if (handle == 0) {
+      handle = TdNative.sinkOpen(config.nativeJson());
+    }
+    long h = handle;
+    return await(writer.submit(() -> TdNative.sinkWrite(h, frame, frame.limit())));
+  }
+
+  /** The rows of a write, or its exception as thrown by the native call. */
+  private int await(Future<Integer> pending) {
+    try {
+      return pending.get(writeWaitMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("interrupted while waiting for a TDengine write", e);
+    } catch (TimeoutException e) {
+      abandonWrite();
+      throw new RetriableException("no answer from the native write within " + writeWaitMs + " ms");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException
+          ? (RuntimeException) e.getCause()
+          : new ConnectException(e.getCause());
+    }
   }
 
   private ErrantRecordReporter errantRecordReporter() {
@@ -158,6 +215,9 @@ public class TDengineSinkTask extends SinkTask {
     filling = written;
     written = full;
     ByteBuffer frame = full.frame();
+    if (handle == 0) {
+      handle = TdNative.sinkOpen(config.nativeJson());
+    }
     long h = handle;
     writeStartedNanos = System.nanoTime();
     write = writer.submit(() -> TdNative.sinkWrite(h, frame, frame.limit()));
@@ -173,21 +233,14 @@ public class TDengineSinkTask extends SinkTask {
     if (writing) {
       writing = false;
       try {
-        int rows = write.get();
+        int rows = await(write);
         succeeded(rows, System.nanoTime() - writeStartedNanos, written);
         return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ConnectException("interrupted while waiting for a TDengine write", e);
-      } catch (ExecutionException e) {
-        RuntimeException cause = e.getCause() instanceof RuntimeException
-            ? (RuntimeException) e.getCause()
-            : new ConnectException(e.getCause());
-        if (!(cause instanceof NativeDataException)) {
-          throw failed(cause, written.records());
-        }
-        consecutiveRetries = 0;
-        skipBadRecord(written, (NativeDataException) cause);
+      } catch (NativeDataException e) {
+        budget.succeeded();
+        skipBadRecord(written, e);
+      } catch (RuntimeException e) {
+        throw failed(e, written.records());
       }
     }
     writeNow(written);
@@ -209,9 +262,9 @@ public class TDengineSinkTask extends SinkTask {
       int rows;
       long t0 = System.nanoTime();
       try {
-        rows = TdNative.sinkWrite(handle, frame, frame.limit());
+        rows = callWrite(frame);
       } catch (NativeDataException e) {
-        consecutiveRetries = 0;
+        budget.succeeded();
         skipBadRecord(buffer, e);
         continue;
       } catch (RuntimeException e) {
@@ -223,7 +276,7 @@ public class TDengineSinkTask extends SinkTask {
 
   private void succeeded(int rows, long nanos, SinkBuffer buffer) {
     metrics.wrote(rows, nanos);
-    consecutiveRetries = 0;
+    budget.succeeded();
     for (SinkRecord r : buffer.records()) {
       progress.acknowledged(r);
     }
@@ -245,38 +298,35 @@ public class TDengineSinkTask extends SinkTask {
 
   /**
    * What a failed write becomes: a RetriableException (Connect redelivers
-   * after retry.backoff.ms) up to max.retries times in a row, else a
-   * ConnectException that fails the task.
+   * after a growing backoff) while the retry budget lasts, else a
+   * ConnectException that fails the task saying for how long it failed and
+   * which keys to raise.
    */
   private RuntimeException failed(RuntimeException e, List<SinkRecord> batch) {
+    String what = "TDengine write of " + RecordRef.range(batch);
     if (!(e instanceof RetriableException)) {
       metrics.failed(e.getMessage());
-      return new ConnectException(
-          "TDengine write of " + RecordRef.range(batch) + " failed: " + e.getMessage(), e);
+      return new ConnectException(what + " failed: " + e.getMessage(), e);
+    }
+    long now = System.currentTimeMillis();
+    long delay;
+    try {
+      delay = budget.failed(what, e.getMessage(), now);
+    } catch (ConnectException spent) {
+      metrics.failed(spent.getMessage());
+      spent.initCause(e);
+      return spent;
     }
     metrics.retried(e.getMessage());
-    if (++consecutiveRetries > config.maxRetries()) {
-      return new ConnectException(
-          "TDengine write of "
-              + RecordRef.range(batch)
-              + " failed "
-              + consecutiveRetries
-              + " times in a row (max.retries="
-              + config.maxRetries()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
     log.warn(
-        "TDengine write of {} failed (attempt {} of {}), retrying in {} ms: {}",
-        RecordRef.range(batch),
-        consecutiveRetries,
-        config.maxRetries() + 1,
-        config.retryBackoffMs(),
+        "{} failed (attempt {}, failing for {}), retrying in {} ms: {}",
+        what,
+        budget.attempts(),
+        Durations.describe(budget.retryingForMs(now)),
+        delay,
         e.getMessage());
-    context.timeout(config.retryBackoffMs());
-    return new RetriableException(
-        "TDengine write of " + RecordRef.range(batch) + " will be retried: " + e.getMessage(), e);
+    context.timeout(delay);
+    return new RetriableException(what + " will be retried: " + e.getMessage(), e);
   }
 
   /** Sends a bad record to the dead letter queue, or fails the task naming it. */
@@ -308,7 +358,7 @@ public class TDengineSinkTask extends SinkTask {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-    if (handle != 0 && deferredFailure == null && consecutiveRetries == 0) {
+    if (handle != 0 && deferredFailure == null && !budget.failing()) {
       try {
         flushAll();
       } catch (RetriableException e) {
@@ -344,14 +394,13 @@ public class TDengineSinkTask extends SinkTask {
     if (writer != null) {
       writer.shutdown();
       try {
-        // A native write must finish before its writer is closed.
-        if (!writer.awaitTermination(5, TimeUnit.MINUTES)) {
-          log.warn("A TDengine write is still running at stop; leaving its native writer open");
-          return;
+        // Within Connect's graceful stop (5 s by default); a write still
+        // running keeps its native writer until it ends (sinkClose never waits).
+        if (!writer.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+          log.warn("A TDengine write is still running at stop; it is left to end on its own");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
       }
     }
     if (handle != 0) {

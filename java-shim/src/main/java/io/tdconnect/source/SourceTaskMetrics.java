@@ -1,6 +1,7 @@
 package io.tdconnect.source;
 
 import io.tdconnect.jmx.TaskMBeans;
+import io.tdconnect.retry.RetryBudget;
 import javax.management.ObjectName;
 
 /** Counters of one source task, published as an MBean while the task runs. */
@@ -14,10 +15,17 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   private volatile long behindMs;
   private volatile long walRetentionSeconds = -1;
   private volatile String lastWarning = "";
+  private volatile RetryBudget budget;
   private ObjectName name;
 
-  void register(String connector) {
+  void register(String connector, RetryBudget retries) {
+    budget = retries;
     name = TaskMBeans.register(this, "source-task", connector);
+  }
+
+  /** A transient failure, shown as the last warning. */
+  void warned(String warning) {
+    lastWarning = warning;
   }
 
   void unregister() {
@@ -101,5 +109,17 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   @Override
   public String getLastWarning() {
     return lastWarning;
+  }
+
+  @Override
+  public long getRetryingSinceMs() {
+    RetryBudget b = budget;
+    return b == null ? 0 : b.retryingSinceMs();
+  }
+
+  @Override
+  public long getRetryAttempts() {
+    RetryBudget b = budget;
+    return b == null ? 0 : b.attempts();
   }
 }

@@ -23,4 +23,10 @@ public interface SourceTaskMetricsMBean {
   long getWalRetentionSeconds();
 
   String getLastWarning();
+
+  /** Epoch ms since when TDengine requests have been failing transiently; 0 when they are not. */
+  long getRetryingSinceMs();
+
+  /** Failed attempts in a row of the current outage (0 when none). */
+  long getRetryAttempts();
 }

@@ -2,6 +2,7 @@ package io.tdconnect.source;
 
 import io.tdconnect.config.Choices;
 import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.config.RetryConfigs;
 import io.tdconnect.config.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,7 @@ public class TDengineSourceConfig extends AbstractConfig {
   }
 
   private static ConfigDef configDef() {
-    ConfigDef def = ConnectionConfigs.define(new ConfigDef());
+    ConfigDef def = RetryConfigs.define(ConnectionConfigs.define(new ConfigDef()));
     int t = 0;
     def.define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
             Importance.HIGH, TOPIC_PREFIX_DOC, TOPIC_GROUP, ++t, Width.MEDIUM, TOPIC_PREFIX_DISPLAY)
@@ -177,6 +178,11 @@ public class TDengineSourceConfig extends AbstractConfig {
     return getString(TOPIC_PREFIX_CONFIG);
   }
 
+  /** How long a task waits for one native call before it stops waiting for it. */
+  public long nativeCallBoundMs() {
+    return ConnectionConfigs.nativeCallBoundMs(this);
+  }
+
   public long pollIntervalMs() {
     return getLong(POLL_INTERVAL_MS_CONFIG);
   }
@@ -211,6 +217,11 @@ public class TDengineSourceConfig extends AbstractConfig {
   /** The connection object native code reads. */
   public String connectionJson() {
     return ConnectionConfigs.nativeJson(this).toString();
+  }
+
+  /** The connection for the connector's table listing: one attempt (discovery retries it). */
+  public String listingConnectionJson() {
+    return ConnectionConfigs.nativeJson(this, 1).toString();
   }
 
   /** Of the database's super tables, those this connector reads, in order. */

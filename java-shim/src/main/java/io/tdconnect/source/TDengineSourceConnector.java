@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
@@ -31,10 +32,14 @@ public class TDengineSourceConnector extends SourceConnector {
   private static final Logger log = LoggerFactory.getLogger(TDengineSourceConnector.class);
   /** Task config key: the task's super tables, one per line. */
   static final String TASK_STABLES = "tdconnect.task.stables";
+  /** How often tables are listed while they are not known (TDengine was away at start). */
+  private static final long UNKNOWN_RETRY_MS = 5_000;
 
   private Map<String, String> props;
   private TDengineSourceConfig config;
+  /** The tables to share out; null while they could not be listed yet (TDengine away). */
   private volatile List<String> stables;
+  private volatile long listedAt;
   /** Looks for super tables created or dropped upstream and reconfigures the tasks. */
   private ScheduledExecutorService discovery;
 
@@ -51,9 +56,16 @@ public class TDengineSourceConnector extends SourceConnector {
     }
     NativeLibrary.load();
     this.config = config;
-    this.stables = listStables();
     this.props = new HashMap<>(props);
-    long every = config.tableDiscoveryMs();
+    try {
+      this.stables = listStables();
+    } catch (RetriableException e) {
+      // TDengine is away: tasks wait with nothing to read until the tables are known.
+      log.warn("Could not list the tables of {} at start, retrying every {} ms: {}", config.database(),
+          UNKNOWN_RETRY_MS, e.getMessage());
+      this.stables = null;
+    }
+    long every = Math.min(config.tableDiscoveryMs(), UNKNOWN_RETRY_MS);
     discovery = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tdconnect-source-discovery-" + props.get("name"));
       t.setDaemon(true);
@@ -63,12 +75,17 @@ public class TDengineSourceConnector extends SourceConnector {
   }
 
   private List<String> listStables() {
-    String listed = TdNative.sourceTables(config.connectionJson(), config.database(), config.queryMethod());
+    String listed =
+        TdNative.sourceTables(config.listingConnectionJson(), config.database(), config.queryMethod());
     List<String> all = listed.isEmpty() ? new ArrayList<>() : Arrays.asList(listed.split("\n"));
+    listedAt = System.currentTimeMillis();
     return config.selectStables(all);
   }
 
   private void rediscover() {
+    if (stables != null && System.currentTimeMillis() - listedAt < config.tableDiscoveryMs()) {
+      return;
+    }
     try {
       List<String> now = listStables();
       if (!now.equals(stables)) {
@@ -89,7 +106,8 @@ public class TDengineSourceConnector extends SourceConnector {
   /** Round-robin: task i reads super tables i, i + n, i + 2n, ... */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<String> stables = this.stables;
+    List<String> known = this.stables;
+    List<String> stables = known == null ? new ArrayList<>() : known;
     int tasks = Math.max(1, Math.min(maxTasks, stables.size()));
     List<StringBuilder> shares = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {

@@ -14,8 +14,8 @@ class SinkTaskMetricsTest {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     SinkTaskMetrics a = new SinkTaskMetrics();
     SinkTaskMetrics b = new SinkTaskMetrics();
-    a.register("my \"sink\"");
-    b.register("my \"sink\"");
+    a.register("my \"sink\"", null);
+    b.register("my \"sink\"", null);
     assertNotEquals(a.objectName(), b.objectName());
     a.received(10);
     a.wrote(8, 2_000_000);

@@ -95,7 +95,7 @@ class TDengineSinkConnectorTest {
     String json = new TDengineSinkConfig(p).nativeJson();
     assertEquals(
         "{\"connection\":{\"dsn\":\"ws://localhost:6041\",\"user\":\"root\",\"password\":\"s\\\"ecret\","
-            + "\"attempts\":3,\"backoff_ms\":5000},"
+            + "\"attempts\":3,\"backoff_ms\":5000,\"request_timeout_ms\":30000},"
             + "\"database\":\"metrics\",\"database_prefix\":null,\"protocol\":\"line\",\"precision\":\"ms\","
             + "\"batch_size\":3000,\"mapping\":{\"stable\":\"${topic}\",\"subtable\":null,\"tags\":[],"
             + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"timestamp_format\":null,\"include\":[],\"exclude\":[],"
