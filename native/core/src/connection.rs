@@ -173,6 +173,36 @@ fn connect_with(cfg: &ConnectionConfig, database: Option<&str>, attempts: u32) -
     }
 }
 
+/// A connection that is opened again (one attempt) on first use after it
+/// was dropped or broken: a reader's plain connection.
+pub struct Reconnecting {
+    conn: Option<Conn>,
+}
+
+impl Reconnecting {
+    pub fn new(conn: Conn) -> Self {
+        Reconnecting { conn: Some(conn) }
+    }
+
+    /// The connection, reconnecting to `database` if it was dropped or broke.
+    pub fn get(&mut self, cfg: &ConnectionConfig, database: &str) -> TdResult<Conn> {
+        if self.conn.as_ref().is_some_and(Conn::broken) {
+            self.conn = None;
+        }
+        if let Some(conn) = &self.conn {
+            return Ok(conn.clone());
+        }
+        let conn = reconnect(cfg, Some(database))?;
+        self.conn = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Forgets the connection (after a transient failure).
+    pub fn drop_connection(&mut self) {
+        self.conn = None;
+    }
+}
+
 /// The taosAdapter port of a WebSocket DSN; None for native connections.
 pub fn websocket_port(cfg: &ConnectionConfig) -> Option<u16> {
     let dsn = Dsn::from_str(&cfg.dsn).ok()?;

@@ -166,7 +166,7 @@ proptest! {
             topic: 0, partition: 0, timestamp: None, key: None, value: Value::Text(t),
         }).collect();
         let b = Batch { topics: vec!["t"], records };
-        let (groups, bad) = group_lines(&b, &["db".to_string()], protocol);
+        let (groups, bad) = group_lines(&b, &["db".to_string()], protocol, Precision::Ms);
         let limit = match &bad {
             Some(tdconnect_core::TdError::Data { index, .. }) => *index,
             Some(other) => return Err(TestCaseError::fail(format!("not a data error: {other}"))),

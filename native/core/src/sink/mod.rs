@@ -36,15 +36,12 @@ pub struct SinkWriter {
     nodelay: nodelay::Scans,
     /// Kinds of request (nodelay::SCHEMALESS, SQL) the current write made.
     requests: u8,
-    /// Once open, connections are made again with one attempt each: the
-    /// shim's retry budget spaces the attempts.
-    opened: bool,
 }
 
 impl SinkWriter {
-    /// Checks the configuration and, for a fixed database, connects now so
-    /// that bad credentials or URLs fail the task at start. A server that is
-    /// unreachable now is not an error here: the first write retries.
+    /// Checks the configuration and, for a fixed database, connects now (one
+    /// attempt) so that bad credentials or URLs fail the task at start. A
+    /// server that is unreachable now is not an error here: the writes retry.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
         let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
@@ -54,7 +51,6 @@ impl SinkWriter {
             structured,
             nodelay,
             requests: 0,
-            opened: false,
         };
         if let Some(db) = writer.config.database.clone() {
             match writer.connection(&db) {
@@ -62,7 +58,6 @@ impl SinkWriter {
                 Err(other) => return Err(other),
             }
         }
-        writer.opened = true;
         Ok(writer)
     }
 
@@ -75,11 +70,9 @@ impl SinkWriter {
         }
         if !self.connections.contains_key(database) {
             let cfg = &self.config.connection;
-            let connect = if self.opened {
-                connection::reconnect
-            } else {
-                connection::connect
-            };
+            // One attempt: the shim's retry budget spaces further ones, and
+            // a task starting while TDengine is away starts all the same.
+            let connect = connection::reconnect;
             let taos = match connect(cfg, Some(database)) {
                 Ok(taos) => taos,
                 Err(e @ TdError::Retriable(_)) => return Err(e),
@@ -125,7 +118,7 @@ impl SinkWriter {
         let (groups, invalid) = if self.config.text_json {
             (Vec::new(), None) // text is JSON objects: written with the structured records
         } else {
-            group_lines(&batch, &databases, protocol)
+            group_lines(&batch, &databases, protocol, precision)
         };
         let mut first_bad = invalid;
         let mut rows = 0;

@@ -30,6 +30,7 @@ pub fn group_lines(
     batch: &batch::Batch<'_>,
     databases: &[String],
     protocol: Protocol,
+    precision: Precision,
 ) -> (Vec<(String, Vec<Line>)>, Option<TdError>) {
     let mut groups: Vec<(String, Vec<Line>)> = Vec::new();
     let mut group_of_topic: Vec<Option<usize>> = vec![None; databases.len()];
@@ -65,15 +66,26 @@ pub fn group_lines(
                 Ok(None) => {}
                 Err(reason) => invalid = Some(TdError::data(index, reason)),
             },
-            Protocol::Line | Protocol::Telnet => lines.extend(
-                text.split('\n')
+            Protocol::Line | Protocol::Telnet => {
+                for l in text
+                    .split('\n')
                     .map(|l| l.trim_end_matches('\r'))
                     .filter(|l| !l.trim().is_empty())
-                    .map(|l| Line {
+                {
+                    if let Err(reason) = timestamp_in_range(l, protocol, precision) {
+                        invalid = Some(TdError::data(index, reason));
+                        break;
+                    }
+                    lines.push(Line {
                         record: index,
                         text: l.to_owned(),
-                    }),
-            ),
+                    });
+                }
+            }
+        }
+        if invalid.is_some() {
+            lines.truncate(before);
+            break;
         }
         if lines.len() == before && invalid.is_none() {
             invalid = Some(TdError::data(
@@ -83,6 +95,36 @@ pub fn group_lines(
         }
     }
     (groups, invalid)
+}
+
+/// Refuses a line whose timestamp cannot be a TDengine time: one that does
+/// not fit in 64-bit nanoseconds. Servers differ there (3.3.2 refuses the
+/// line, 3.3.7 stores the largest time instead), so the connector decides.
+fn timestamp_in_range(line: &str, protocol: Protocol, precision: Precision) -> Result<(), String> {
+    let mut tokens = line.split(' ').filter(|t| !t.is_empty());
+    let token = match protocol {
+        // measurement[,tags] fields [timestamp]: the last token, if digits.
+        Protocol::Line => line.rsplit(' ').next().filter(|t| t.len() < line.len()),
+        // metric timestamp value tags...
+        _ => tokens.nth(1),
+    };
+    let Some(t) = token.filter(|t| {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    }) else {
+        return Ok(());
+    };
+    let per_unit: i64 = match precision {
+        Precision::Ms => 1_000_000,
+        Precision::Us => 1_000,
+        Precision::Ns => 1,
+    };
+    match t.parse::<i64>().ok().and_then(|v| v.checked_mul(per_unit)) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "timestamp {t} is out of TDengine's range (beyond 64-bit nanoseconds)"
+        )),
+    }
 }
 
 /// The data points of one OpenTSDB JSON document as the elements of a JSON
@@ -167,7 +209,7 @@ mod tests {
             ],
         };
         let dbs = vec!["db_a".to_string(), "db_b".to_string()];
-        let (groups, invalid) = group_lines(&batch, &dbs, Protocol::Line);
+        let (groups, invalid) = group_lines(&batch, &dbs, Protocol::Line, Precision::Ms);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].0, "db_a");
         assert_eq!(
@@ -183,13 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn a_timestamp_beyond_the_range_is_a_data_error() {
+        let ok = |l: &str, p: Protocol| timestamp_in_range(l, p, Precision::Ms).is_ok();
+        assert!(ok("m v=1i 1700000000000", Protocol::Line));
+        assert!(ok("m v=1i", Protocol::Line));
+        assert!(ok("m s=\"a 99999999999999999999\"", Protocol::Line));
+        assert!(!ok("m v=1i 99999999999999999999", Protocol::Line));
+        assert!(!ok("m v=1i 9300000000000", Protocol::Line)); // beyond 2262 in ns
+        assert!(ok("m 1700000000 1.5 t=a", Protocol::Telnet));
+        assert!(!ok("m 99999999999999999999 1.5 t=a", Protocol::Telnet));
+        assert!(timestamp_in_range("m v=1i 9300000000000", Protocol::Line, Precision::Ns).is_ok());
+    }
+
+    #[test]
     fn an_empty_value_is_a_data_error_of_its_record() {
         for empty in ["", "  ", "\n\r\n"] {
             let batch = Batch {
                 topics: vec!["a"],
                 records: vec![rec(0, Value::Text("m v=1 1")), rec(0, Value::Text(empty))],
             };
-            let (_, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Line);
+            let (_, invalid) =
+                group_lines(&batch, &["db".to_string()], Protocol::Line, Precision::Ms);
             assert!(
                 matches!(invalid, Some(TdError::Data { index: 1, ref message }) if message.contains("empty")),
                 "{empty:?}: {invalid:?}"
@@ -206,7 +262,8 @@ mod tests {
                 rec(0, Value::Text(" {\"metric\":\"o\"} ")),
             ],
         };
-        let (groups, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Json);
+        let (groups, invalid) =
+            group_lines(&batch, &["db".to_string()], Protocol::Json, Precision::Ms);
         assert!(invalid.is_none());
         let texts: Vec<&str> = groups[0].1.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
@@ -225,7 +282,8 @@ mod tests {
                 topics: vec!["a"],
                 records: vec![rec(0, Value::Text(bad))],
             };
-            let (_, invalid) = group_lines(&batch, &["db".to_string()], Protocol::Json);
+            let (_, invalid) =
+                group_lines(&batch, &["db".to_string()], Protocol::Json, Precision::Ms);
             assert!(
                 matches!(invalid, Some(TdError::Data { index: 0, .. })),
                 "{bad}"

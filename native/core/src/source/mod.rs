@@ -3,6 +3,7 @@
 //! typed structs), with offsets that resume exactly where Kafka's
 //! acknowledged records end.
 
+pub mod columns;
 pub mod config;
 pub mod discover;
 pub mod format;

@@ -15,6 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use taos::Ty;
 
+use super::columns;
 use super::config::SourceConfig;
 use super::record::{OutRow, Polled, RowPosition};
 use super::render;
@@ -65,8 +66,8 @@ struct Cursor {
 
 pub struct QueryReader {
     config: SourceConfig,
-    /// None after a transient failure: the next poll reconnects.
-    taos: Option<Conn>,
+    /// Reopened after a transient failure.
+    taos: connection::Reconnecting,
     nodelay: nodelay::Scans,
     /// Database time units per millisecond (1, 1000, 1000000).
     per_ms: i64,
@@ -82,6 +83,9 @@ impl QueryReader {
     pub fn open(config: SourceConfig) -> TdResult<Self> {
         let taos = connection::connect(&config.connection, Some(&config.database))?;
         let per_ms = database_units_per_ms(&taos, &config.database)?;
+        for table in &config.stables {
+            columns::refuse_unreadable(&taos, &config.database, table)?;
+        }
         let initial = match &config.timestamp_initial {
             Some(text) if !text.trim().is_empty() => Some(parse_initial(text, per_ms)?),
             _ => None,
@@ -98,7 +102,7 @@ impl QueryReader {
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         Ok(QueryReader {
             config,
-            taos: Some(taos),
+            taos: connection::Reconnecting::new(taos),
             nodelay,
             per_ms,
             cursors,
@@ -134,31 +138,28 @@ impl QueryReader {
             .unwrap_or(0);
         let upper = (now_ms - self.config.query_delay_ms) * self.per_ms;
         let page = self.first_page(upper, now_ms);
-        if matches!(page, Err(TdError::Retriable(_))) {
+        if let Err(TdError::Retriable(message)) = &page {
             // The connection may be dead: reconnect on the next poll. The
             // cursors stay, so reading resumes exactly where it was.
-            self.taos = None;
+            self.taos.drop_connection();
             self.nodelay.reset();
+            if message.contains("no answer from TDengine") {
+                // Perhaps a column the client cannot decode (added upstream).
+                let conn = self.conn()?;
+                for c in &self.cursors {
+                    columns::refuse_unreadable(&conn, &self.config.database, &c.table)?;
+                }
+            }
         } else {
             self.nodelay.after(nodelay::SQL);
         }
         page
     }
 
-    /// The connection, opened again after a transient failure.
+    /// The plain connection, opened again after a failure.
     fn conn(&mut self) -> TdResult<Conn> {
-        if self.taos.as_ref().is_some_and(Conn::broken) {
-            self.taos = None;
-        }
-        if self.taos.is_none() {
-            self.taos = Some(connection::reconnect(
-                &self.config.connection,
-                Some(&self.config.database),
-            )?);
-        }
         self.taos
-            .clone()
-            .ok_or_else(|| TdError::fatal("query connection lost"))
+            .get(&self.config.connection, &self.config.database)
     }
 
     fn first_page(&mut self, upper: i64, now_ms: i64) -> TdResult<Option<Polled>> {

@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 
 use taos::{Dsn, RawBlock};
 
+use super::columns;
 use super::config::SourceConfig;
-use super::health::{Events, Health, SUBSCRIPTIONS_EVERY};
+use super::health::{Events, Health};
 use super::record::{OutRow, Polled, RowPosition};
 use super::render;
 use super::tags::TagCache;
@@ -30,6 +31,9 @@ use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
 use crate::structured::sql::ident;
+
+mod positioning;
+mod watching;
 
 /// Where to start a vgroup (from Connect's offset storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +49,8 @@ pub struct SourceReader {
     rt: tokio::runtime::Runtime,
     /// None after a transient failure: the next poll opens a new consumer.
     tmq: Option<Tmq>,
-    /// Plain connection (tags, vgroups, subscriptions); None after a failure.
-    taos: Option<Conn>,
+    /// Plain connection (tags, vgroups, subscriptions), reopened after a failure.
+    taos: connection::Reconnecting,
     tags: TagCache,
     stable_of_topic: HashMap<String, String>,
     /// Next WAL version to read per (topic, vgroup): the start of the next message.
@@ -81,6 +85,7 @@ impl SourceReader {
                 ident(&config.database).map_err(TdError::fatal)?,
                 ident(stable).map_err(TdError::fatal)?
             );
+            columns::refuse_unreadable(&taos, &config.database, stable)?;
             taos.exec(sql)
                 .map_err(|e| e.into_td(&format!("creating TMQ topic {topic}")))?;
             stable_of_topic.insert(topic, stable.clone());
@@ -96,7 +101,7 @@ impl SourceReader {
             config,
             rt,
             tmq: None,
-            taos: Some(taos),
+            taos: connection::Reconnecting::new(taos),
             tags: TagCache::default(),
             stable_of_topic,
             positions: HashMap::new(),
@@ -132,18 +137,8 @@ impl SourceReader {
 
     /// The plain connection, opened again after a failure.
     fn conn(&mut self) -> TdResult<Conn> {
-        if self.taos.as_ref().is_some_and(Conn::broken) {
-            self.taos = None;
-        }
-        if self.taos.is_none() {
-            self.taos = Some(connection::reconnect(
-                &self.config.connection,
-                Some(&self.config.database),
-            )?);
-        }
         self.taos
-            .clone()
-            .ok_or_else(|| TdError::fatal("source connection lost"))
+            .get(&self.config.connection, &self.config.database)
     }
 
     fn tmq(&mut self) -> TdResult<&mut Tmq> {
@@ -151,117 +146,6 @@ impl SourceReader {
             .as_mut()
             .filter(|t| t.usable())
             .ok_or_else(|| TdError::Retriable("the TMQ consumer was lost; reconnecting".into()))
-    }
-
-    /// Every (TMQ topic, vgroup) this reader may be given: the task's topics
-    /// times the database's vgroups. TDengine may assign a vgroup late (a
-    /// crashed predecessor still holds it), so offsets are looked up for all.
-    pub fn partitions(&mut self) -> TdResult<Vec<(String, i32)>> {
-        let mut sql =
-            String::from("SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = ");
-        crate::structured::sql::string_literal(&self.config.database, &mut sql);
-        let conn = self.conn()?;
-        let vgroups: Vec<i32> = connection::first_column(&conn, sql, "listing vgroups")?
-            .iter()
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        let mut out = Vec::new();
-        for topic in self.stable_of_topic.keys() {
-            out.extend(vgroups.iter().map(|v| (topic.clone(), *v)));
-        }
-        Ok(out)
-    }
-
-    /// Takes Connect's stored offsets and positions the vgroups assigned
-    /// now; vgroups assigned later are positioned when they first deliver.
-    /// Returns warnings (stored offsets no longer in the WAL: rows were lost).
-    pub fn start(&mut self, stored: &[StartAt]) -> TdResult<Vec<String>> {
-        for s in stored {
-            self.stored
-                .insert((s.topic.clone(), s.vgroup), (s.offset, s.skip));
-        }
-        let assigned = self.tmq()?.assignments()?;
-        self.events.push(format!(
-            "start: {} stored offset(s) {}; assigned now: {}",
-            stored.len(),
-            stored
-                .iter()
-                .map(|s| format!("{}/{}@{}+{}", s.topic, s.vgroup, s.offset, s.skip))
-                .collect::<Vec<_>>()
-                .join(" "),
-            describe(&assigned)
-        ));
-        self.position_all(assigned)
-    }
-
-    fn position_all(&mut self, assigned: Vec<Assigned>) -> TdResult<Vec<String>> {
-        let mut warnings = Vec::new();
-        for a in assigned {
-            if a.begin >= 0 {
-                warnings.extend(self.position(&a)?);
-            }
-        }
-        Ok(warnings)
-    }
-
-    /// Opens a new consumer after a failure and seeks every assigned vgroup
-    /// to where reading stopped.
-    fn reopen(&mut self) -> TdResult<()> {
-        if let Some(old) = self.tmq.take() {
-            old.close();
-        }
-        self.seeked.clear();
-        self.nodelay.reset();
-        self.conn()?;
-        let mut tmq = self.subscribe()?;
-        let assigned = tmq.assignments()?;
-        self.tmq = Some(tmq);
-        self.events.push(format!(
-            "reconnected; assigned now: {}",
-            describe(&assigned)
-        ));
-        for w in self.position_all(assigned)? {
-            self.health.warnings.push(w);
-        }
-        self.nodelay.after(nodelay::SQL);
-        Ok(())
-    }
-
-    /// Seeks a vgroup to where reading stopped, else to its stored offset,
-    /// else to the start or end of the retained WAL (`subscription.from`).
-    fn position(&mut self, a: &Assigned) -> TdResult<Option<String>> {
-        let key = (a.topic.clone(), a.vgroup);
-        let mut warning = None;
-        let known = match self.positions.get(&key) {
-            Some(&p) => Some((p, self.skips.get(&key).copied().unwrap_or(0))),
-            None => self.stored.get(&key).copied(),
-        };
-        let (target, skip) = match known {
-            Some((offset, _)) if a.begin >= 0 && offset < a.begin => {
-                warning = Some(format!(
-                    "TMQ topic {} vgroup {}: offset {offset} to resume from is older than the retained WAL \
-                     (begins at {}); rows in between were dropped by TDengine (raise WAL_RETENTION_PERIOD)",
-                    a.topic, a.vgroup, a.begin
-                ));
-                (a.begin, 0)
-            }
-            Some(at) => at,
-            None if self.config.from_earliest => (a.begin.max(0), 0),
-            None => (a.end.max(0), 0),
-        };
-        self.tmq()?.seek(&a.topic, a.vgroup, target)?;
-        self.events.push(format!(
-            "seek {}/{} to {target} (skip {skip}; WAL {}..{})",
-            a.topic, a.vgroup, a.begin, a.end
-        ));
-        self.positions.insert(key.clone(), target);
-        self.seeked.insert(key.clone());
-        if skip > 0 {
-            self.skips.insert(key, skip);
-        } else {
-            self.skips.remove(&key);
-        }
-        Ok(warning)
     }
 
     /// Kafka acknowledged everything of the vgroup before `offset`.
@@ -277,13 +161,27 @@ impl SourceReader {
             self.reopen()?;
         }
         let polled = self.receive(wait);
-        if matches!(polled, Err(TdError::Retriable(_))) {
+        if let Err(TdError::Retriable(message)) = &polled {
             if let Some(old) = self.tmq.take() {
                 old.close();
             }
-            self.taos = None;
+            self.taos.drop_connection();
+            if message.contains("without an answer") || message.contains("no answer from TDengine")
+            {
+                // Perhaps a column the client cannot decode (added upstream).
+                self.check_columns()?;
+            }
         }
         polled
+    }
+
+    /// Refuses a super table that has gained a column the client cannot decode.
+    fn check_columns(&mut self) -> TdResult<()> {
+        let conn = self.conn()?;
+        for stable in self.stable_of_topic.values() {
+            columns::refuse_unreadable(&conn, &self.config.database, stable)?;
+        }
+        Ok(())
     }
 
     fn receive(&mut self, wait: Duration) -> TdResult<Option<Polled>> {
@@ -385,80 +283,6 @@ impl SourceReader {
         Ok(Some(out))
     }
 
-    /// Nothing arrived for a whole wait. A receive waiting longer than the
-    /// request timeout may sit on a dead connection: one request to the
-    /// server tells (a failure reconnects).
-    fn idle(&mut self) -> TdResult<()> {
-        self.health.caught_up();
-        let timeout = Duration::from_millis(self.config.connection.request_timeout_ms.max(1));
-        let waited = self.tmq()?.receiving_for().unwrap_or_default();
-        if waited > timeout && self.probed.is_none_or(|at| at.elapsed() > timeout) {
-            self.probed = Some(Instant::now());
-            let conn = self.conn()?;
-            conn.exec("SELECT SERVER_STATUS()")
-                .map_err(|e| e.into_td("checking the server while idle"))?;
-        }
-        self.note_subscriptions();
-        Ok(())
-    }
-
-    /// `key=value` lines for the task's metrics: lag, seconds behind, WAL
-    /// retention; then the warnings and events raised since the last call.
-    pub fn stats(&mut self) -> String {
-        self.health.stats(self.rows_read, &mut self.events)
-    }
-
-    /// While idle: which consumer holds each vgroup of the group, as an
-    /// event when that changed (read over the plain connection, since the
-    /// consumer is busy with its receive).
-    fn note_subscriptions(&mut self) {
-        if self
-            .events
-            .listed
-            .is_some_and(|at| at.elapsed() < SUBSCRIPTIONS_EVERY)
-        {
-            return;
-        }
-        self.events.listed = Some(std::time::Instant::now());
-        let mut sql = String::from(
-            "SELECT topic_name, vgroup_id, consumer_id, `offset` FROM information_schema.ins_subscriptions \
-             WHERE consumer_group = ",
-        );
-        crate::structured::sql::string_literal(&self.config.group_id, &mut sql);
-        let Ok(rows) = self
-            .conn()
-            .and_then(|c| connection::rows(&c, sql, "listing subscriptions"))
-        else {
-            return;
-        };
-        let mut listed: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|v| v.to_string().unwrap_or_default())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .collect();
-        listed.sort();
-        let listed = listed.join(" ");
-        if listed != self.events.subscriptions {
-            self.events.push(format!(
-                "group {} subscriptions: {listed}",
-                self.config.group_id
-            ));
-            self.events.subscriptions = listed;
-        }
-    }
-
-    fn wal_retention(&mut self) -> Option<i64> {
-        let conn = self.conn().ok()?;
-        connection::database_setting(&conn, &self.config.database, "wal_retention_period")
-            .ok()??
-            .parse()
-            .ok()
-    }
-
     /// Appends a block's rows (their positions are set by the caller).
     fn rows_of(&mut self, block: &RawBlock, out: &mut Polled) -> TdResult<()> {
         let table = block.table_name().unwrap_or_default();
@@ -526,15 +350,6 @@ impl SourceReader {
         }
         self.rt.shutdown_background();
     }
-}
-
-/// Assignments as `topic/vgroup WAL begin..end`, for events.
-fn describe(assigned: &[Assigned]) -> String {
-    assigned
-        .iter()
-        .map(|a| format!("{}/{} WAL {}..{}", a.topic, a.vgroup, a.begin, a.end))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The consumer's DSN: the connection's, with credentials and TMQ settings.

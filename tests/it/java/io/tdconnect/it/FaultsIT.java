@@ -75,41 +75,13 @@ class FaultsIT {
 
   /** Reads the topic from the start until `n` distinct numbers (by `p`) were seen; all values read. */
   private static List<String> consumeDistinct(String topic, int n, Pattern p, long timeoutMs) throws Exception {
-    java.util.Properties props = new java.util.Properties();
-    props.put("bootstrap.servers", TestCluster.broker().bootstrap());
-    props.put("group.id", "distinct-" + topic + "-" + System.nanoTime());
-    props.put("auto.offset.reset", "earliest");
-    props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-    props.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-    List<String> values = new java.util.ArrayList<>();
-    Set<Long> seen = new HashSet<>();
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + timeoutMs;
-      while (seen.size() < n && System.currentTimeMillis() < deadline) {
-        for (org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r :
-            consumer.poll(java.time.Duration.ofMillis(500))) {
-          values.add(r.value());
-          seen.addAll(numbers(List.of(r.value()), p));
-        }
-      }
-    }
-    return values;
+    return TestCluster.consumeUntil(topic, timeoutMs, false, values -> numbers(values, p).size() >= n);
   }
 
   private static Map<String, Object> source(TDengineTarget td, String db, String prefix, String method) {
-    Map<String, Object> c = new java.util.LinkedHashMap<>();
-    c.put("connector.class", "io.tdconnect.source.TDengineSourceConnector");
-    c.put("tasks.max", "1");
-    c.putAll(td.connectorKeys());
-    c.put("connection.database", db);
-    c.put("topic.prefix", prefix);
-    c.put("out.format", "json");
+    Map<String, Object> c = SourceSubscriptionIT.config(td, db, prefix, "json");
     c.put("read.method", method);
-    c.put("subscription.from", "earliest");
     c.put("timestamp.delay.interval.ms", "0");
-    c.put("poll.interval.ms", "500");
     return c;
   }
 

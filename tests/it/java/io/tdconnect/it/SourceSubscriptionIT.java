@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SourceSubscriptionIT {
   private static final Pattern SEQ = Pattern.compile("seq=(\\d+)i64|\"seq\":(\\d+)");
 
-  private static Map<String, Object> config(TDengineTarget td, String db, String prefix, String format) {
+  static Map<String, Object> config(TDengineTarget td, String db, String prefix, String format) {
     Map<String, Object> c = new java.util.LinkedHashMap<>();
     c.put("connector.class", "io.tdconnect.source.TDengineSourceConnector");
     c.put("tasks.max", "1");

@@ -36,7 +36,9 @@ final class TestCluster {
     LEGACY_STANDALONE(LEGACY, ConnectWorker.Mode.STANDALONE, "hybrid_fail", 18085),
     CRASH_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18086),
     /** Exactly-once source support (KIP-618) enabled. */
-    EOS_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18087);
+    EOS_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18087),
+    /** Connect's default offset commit interval (60 s): nothing but the task flushes sooner. */
+    QUIET_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18088);
 
     final String kafkaVersion;
     final ConnectWorker.Mode mode;
@@ -95,6 +97,9 @@ final class TestCluster {
               w.discovery);
       if (w == Worker.EOS_DISTRIBUTED) {
         worker.withProperties(List.of("exactly.once.source.support=enabled"));
+      }
+      if (w == Worker.QUIET_STANDALONE) {
+        worker.withProperties(List.of("offset.flush.interval.ms=60000"));
       }
       worker.start();
       workers.put(w, worker);
@@ -179,6 +184,12 @@ final class TestCluster {
 
   /** Like {@link #consume(String, int, long)}; committedOnly reads only committed transactions. */
   static List<String> consume(String topic, int n, long timeoutMs, boolean committedOnly) throws Exception {
+    return consumeUntil(topic, timeoutMs, committedOnly, values -> values.size() >= n);
+  }
+
+  /** Reads a topic from the beginning until {@code done} says so for the values read, or the time is up. */
+  static List<String> consumeUntil(String topic, long timeoutMs, boolean committedOnly,
+      java.util.function.Predicate<List<String>> done) throws Exception {
     Properties p = new Properties();
     if (committedOnly) {
       p.put("isolation.level", "read_committed");
@@ -193,7 +204,7 @@ final class TestCluster {
         new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.currentTimeMillis() + timeoutMs;
-      while (values.size() < n && System.currentTimeMillis() < deadline) {
+      while (!done.test(values) && System.currentTimeMillis() < deadline) {
         for (org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r :
             consumer.poll(java.time.Duration.ofMillis(500))) {
           values.add(r.value());

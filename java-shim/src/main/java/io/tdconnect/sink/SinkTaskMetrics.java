@@ -1,11 +1,12 @@
 package io.tdconnect.sink;
 
+import io.tdconnect.jmx.RetryGauges;
 import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.retry.RetryBudget;
 import javax.management.ObjectName;
 
 /** Counters of one sink task, published as an MBean while the task runs. */
-final class SinkTaskMetrics implements SinkTaskMetricsMBean {
+final class SinkTaskMetrics extends RetryGauges implements SinkTaskMetricsMBean {
   private volatile long recordsReceived;
   private volatile long rowsWritten;
   private volatile long batchesWritten;
@@ -15,11 +16,10 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean {
   private volatile long totalLatencyNanos;
   private volatile long maxLatencyNanos;
   private volatile String lastError = "";
-  private volatile RetryBudget budget;
   private ObjectName name;
 
   void register(String connector, RetryBudget retries) {
-    budget = retries;
+    watch(retries);
     name = TaskMBeans.register(this, "sink-task", connector);
   }
 
@@ -102,17 +102,5 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean {
   @Override
   public String getLastError() {
     return lastError;
-  }
-
-  @Override
-  public long getRetryingSinceMs() {
-    RetryBudget b = budget;
-    return b == null ? 0 : b.retryingSinceMs();
-  }
-
-  @Override
-  public long getRetryAttempts() {
-    RetryBudget b = budget;
-    return b == null ? 0 : b.attempts();
   }
 }

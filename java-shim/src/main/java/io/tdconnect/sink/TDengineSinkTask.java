@@ -21,7 +21,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -58,8 +57,8 @@ public class TDengineSinkTask extends SinkTask {
   private final SinkTaskMetrics metrics = new SinkTaskMetrics();
   /** Offsets taken and acknowledged per partition; redeliveries below "taken" are skipped. */
   private final PartitionProgress progress = new PartitionProgress();
-  /** Dead letter queue of the worker, or null (none configured, or a pre-2.6 worker). */
-  private ErrantRecordReporter reporter;
+  /** The dead letter queue, or failing the task, for bad records. */
+  private DeadLetters deadLetters;
   /** behavior.on.null.values=fail, read once. */
   private boolean failOnNullValues;
   /** Limits read from the config once: they are checked for every record. */
@@ -87,7 +86,7 @@ public class TDengineSinkTask extends SinkTask {
     batchSize = config.batchSize();
     bufferMaxBytes = config.bufferMaxBytes();
     flushIntervalMs = config.flushIntervalMs();
-    reporter = errantRecordReporter();
+    deadLetters = new DeadLetters(context, metrics);
     budget = RetryBudget.of(config);
     writeWaitMs = config.writeWaitMs();
     metrics.register(props.get("name"), budget);
@@ -146,14 +145,6 @@ public class TDengineSinkTask extends SinkTask {
     }
   }
 
-  private ErrantRecordReporter errantRecordReporter() {
-    try {
-      return context.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      return null; // worker older than Kafka 2.6
-    }
-  }
-
   @Override
   public void put(Collection<SinkRecord> records) {
     if (deferredFailure != null) {
@@ -161,8 +152,8 @@ public class TDengineSinkTask extends SinkTask {
       deferredFailure = null;
       throw failure;
     }
-    if (!writing && !written.isEmpty()) {
-      completeWrite(); // a failed write waits for its retry before anything else
+    if ((!writing && !written.isEmpty()) || (writing && write.isDone())) {
+      completeWrite(); // settle a finished write; a failed one is retried before anything else
     }
     long now = System.currentTimeMillis(); // arrival time of the whole put() for flush.interval.ms
     int received = 0;
@@ -186,8 +177,25 @@ public class TDengineSinkTask extends SinkTask {
       }
     }
     metrics.received(received);
-    if (bufferFull() || filling.ageMs(System.currentTimeMillis()) >= flushIntervalMs) {
+    long age = filling.ageMs(System.currentTimeMillis());
+    if (bufferFull() || age >= flushIntervalMs) {
       startWrite();
+      age = 0;
+    }
+    wakeUpForFlush(age);
+  }
+
+  /**
+   * Connect calls put() again only when records arrive or at the next offset
+   * commit (offset.flush.interval.ms, 60 s by default): with records buffered
+   * or a write to settle, ask for the next call within flush.interval.ms so a
+   * quiet topic's last records are not left waiting.
+   */
+  private void wakeUpForFlush(long age) {
+    if (!filling.isEmpty()) {
+      context.timeout(Math.max(1, flushIntervalMs - age));
+    } else if (writing) {
+      context.timeout(50); // soon: settle it, write what came meanwhile
     }
   }
 
@@ -201,7 +209,7 @@ public class TDengineSinkTask extends SinkTask {
    */
   private void rejectAfterFlush(SinkRecord record, RuntimeException cause) {
     flushAll();
-    reportOrFail(record, cause);
+    deadLetters.reportOrFail(record, cause);
     progress.acknowledged(record);
   }
 
@@ -292,7 +300,7 @@ public class TDengineSinkTask extends SinkTask {
       progress.acknowledged(r);
     }
     buffer.dropFirst(bad + 1);
-    reportOrFail(record, e);
+    deadLetters.reportOrFail(record, e);
     progress.acknowledged(record);
   }
 
@@ -327,25 +335,6 @@ public class TDengineSinkTask extends SinkTask {
         e.getMessage());
     context.timeout(delay);
     return new RetriableException(what + " will be retried: " + e.getMessage(), e);
-  }
-
-  /** Sends a bad record to the dead letter queue, or fails the task naming it. */
-  private void reportOrFail(SinkRecord record, RuntimeException cause) {
-    String message = RecordRef.of(record) + ": " + cause.getMessage();
-    if (reporter == null) {
-      metrics.failed(message);
-      throw new DataException(message, cause);
-    }
-    log.warn("Sending {} to the dead letter queue", message);
-    metrics.deadLettered(message);
-    try {
-      reporter.report(record, new DataException(message, cause)).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("interrupted while reporting " + RecordRef.of(record), e);
-    } catch (ExecutionException e) {
-      throw new ConnectException("could not report " + message, e.getCause());
-    }
   }
 
   /**

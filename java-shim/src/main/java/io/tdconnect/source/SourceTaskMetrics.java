@@ -1,11 +1,12 @@
 package io.tdconnect.source;
 
+import io.tdconnect.jmx.RetryGauges;
 import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.retry.RetryBudget;
 import javax.management.ObjectName;
 
 /** Counters of one source task, published as an MBean while the task runs. */
-final class SourceTaskMetrics implements SourceTaskMetricsMBean {
+final class SourceTaskMetrics extends RetryGauges implements SourceTaskMetricsMBean {
   private volatile long recordsProduced;
   private volatile long rowsRead;
   private volatile long polls;
@@ -15,11 +16,10 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   private volatile long behindMs;
   private volatile long walRetentionSeconds = -1;
   private volatile String lastWarning = "";
-  private volatile RetryBudget budget;
   private ObjectName name;
 
   void register(String connector, RetryBudget retries) {
-    budget = retries;
+    watch(retries);
     name = TaskMBeans.register(this, "source-task", connector);
   }
 
@@ -109,17 +109,5 @@ final class SourceTaskMetrics implements SourceTaskMetricsMBean {
   @Override
   public String getLastWarning() {
     return lastWarning;
-  }
-
-  @Override
-  public long getRetryingSinceMs() {
-    RetryBudget b = budget;
-    return b == null ? 0 : b.retryingSinceMs();
-  }
-
-  @Override
-  public long getRetryAttempts() {
-    RetryBudget b = budget;
-    return b == null ? 0 : b.attempts();
   }
 }
