@@ -93,6 +93,9 @@ public final class ConnectWorker {
     lines.add("key.converter=org.apache.kafka.connect.storage.StringConverter");
     lines.add("value.converter=org.apache.kafka.connect.storage.StringConverter");
     lines.add("offset.flush.interval.ms=2000");
+    // Secrets through ${file:PATH:KEY}, as production workers keep them.
+    lines.add("config.providers=file");
+    lines.add("config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider");
     lines.add("task.shutdown.graceful.timeout.ms=10000");
     if (mode == Mode.STANDALONE) {
       lines.add("offset.storage.file.filename=" + dir.resolve("connect.offsets").toAbsolutePath());

@@ -105,13 +105,16 @@ public final class TDengineTarget {
     }
   }
 
-  /** Freezes the WebSocket endpoint: it accepts connections and answers nothing. */
-  public void freeze() throws Exception {
-    shell(env("TDENGINE_FREEZE_COMMAND", ""));
+  /**
+   * Freezes a server process (SIGSTOP): {@code adapter} (the WebSocket
+   * endpoint) or {@code taosd}; it accepts connections and answers nothing.
+   */
+  public void freeze(String process) throws Exception {
+    shell(env("TDENGINE_FREEZE_COMMAND", "") + " " + process);
   }
 
-  public void thaw() throws Exception {
-    shell(env("TDENGINE_THAW_COMMAND", ""));
+  public void thaw(String process) throws Exception {
+    shell(env("TDENGINE_THAW_COMMAND", "") + " " + process);
   }
 
   private static void shell(String command) throws Exception {

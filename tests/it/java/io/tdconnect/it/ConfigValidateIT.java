@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** PUT /connector-plugins/{class}/config/validate: what Control Center draws its forms from. */
 class ConfigValidateIT {
   @SuppressWarnings("unchecked")
-  private static Map<String, Map<String, Object>> byName(Map<String, Object> answer) {
+  static Map<String, Map<String, Object>> byName(Map<String, Object> answer) {
     Map<String, Map<String, Object>> out = new HashMap<>();
     for (Object o : (List<Object>) answer.get("configs")) {
       Map<String, Object> entry = (Map<String, Object>) o;

@@ -170,51 +170,75 @@ class FaultsIT {
 
   @Test
   void aFrozenAdapterNeverHangsATask() throws Exception {
-    TDengineTarget td = TDengine.require("FaultsIT black hole");
+    TDengineTarget td = TDengine.require("FaultsIT black hole ws");
     if (!TDengineTarget.freezable() || td.url().startsWith("taos://")) {
-      TDengine.skip("no TDengine control", "FaultsIT black hole",
+      TDengine.skip("no TDengine control", "FaultsIT black hole ws",
           "set TDENGINE_FREEZE_COMMAND and TDENGINE_THAW_COMMAND and a ws:// URL");
     }
-    TDengine.dropTopic(td, "tdconnect_it_hole_cpu");
-    TDengine.freshDatabase(td, "it_hole");
-    TestCluster.createTopic("hole-lines", 1);
+    blackHole(td, td, "adapter", "hole");
+  }
+
+  @Test
+  void aFrozenTaosdNeverHangsANativeTask() throws Exception {
+    TDengineTarget td = TDengine.require("FaultsIT black hole native");
+    java.util.Optional<TDengineTarget> nativeTd = td.nativeTarget();
+    if (!TDengineTarget.freezable() || !nativeTd.isPresent()) {
+      TDengine.skip("no TDengine control", "FaultsIT black hole native",
+          "set TDENGINE_FREEZE_COMMAND, TDENGINE_THAW_COMMAND, " + TDengineTarget.whyNoNative());
+    }
+    blackHole(td, nativeTd.get(), "taosd", "nhole");
+  }
+
+  /**
+   * A sink and a subscription source over {@code conn} while {@code frozen}
+   * (adapter or taosd) is SIGSTOPped for three request timeouts; both are
+   * restarted over REST while it is frozen, then it is let go.
+   */
+  private void blackHole(TDengineTarget td, TDengineTarget conn, String frozen, String id) throws Exception {
+    String db = "it_" + id;
+    String topic = id + "-lines";
+    String prefix = "f" + id;
+    TDengine.dropTopic(td, "tdconnect_" + db + "_cpu");
+    TDengine.freshDatabase(td, db);
+    TestCluster.createTopic(topic, 1);
     ConnectRest rest = TestCluster.worker(WORKER).rest();
-    Map<String, Object> sink = TestCluster.sinkConfig(td, "hole-lines", "it_hole");
+    Map<String, Object> sink = TestCluster.sinkConfig(conn, topic, db);
     sink.put("request.timeout.ms", "4000");
     sink.put("flush.interval.ms", "200");
-    rest.createConnector(ConnectRest.connectorBody("hole-sink", sink));
-    rest.awaitRunning("hole-sink", 1, 60_000);
-    TestCluster.produce("hole-lines", SinkLineProtocolIT.lines("cpu", 0, 5_000));
-    assertEquals(5_000, TDengine.awaitCount(td, "select count(*) from it_hole.cpu", 5_000, 60_000));
-    Map<String, Object> src = source(td, "it_hole", "fhole", "subscription");
+    rest.createConnector(ConnectRest.connectorBody(id + "-sink", sink));
+    rest.awaitRunning(id + "-sink", 1, 60_000);
+    TestCluster.produce(topic, SinkLineProtocolIT.lines("cpu", 0, 5_000));
+    assertEquals(5_000, TDengine.awaitCount(td, "select count(*) from " + db + ".cpu", 5_000, 60_000));
+    Map<String, Object> src = source(conn, db, prefix, "subscription");
     src.put("request.timeout.ms", "4000");
-    rest.createConnector(ConnectRest.connectorBody("hole-sub", src));
-    rest.awaitRunning("hole-sub", 1, 60_000);
-    assertEquals(5_000, numbers(TestCluster.consume("fhole-it_hole-cpu", 5_000, 60_000), V).size());
+    rest.createConnector(ConnectRest.connectorBody(id + "-sub", src));
+    rest.awaitRunning(id + "-sub", 1, 60_000);
+    String kafkaTopic = prefix + "-" + db + "-cpu";
+    assertEquals(5_000, numbers(TestCluster.consume(kafkaTopic, 5_000, 60_000), V).size());
     java.nio.file.Path log = TestCluster.worker(WORKER).process().log();
     long logBefore = Files.size(log);
 
     long restartedInMs;
-    td.freeze();
+    td.freeze(frozen);
     try {
-      TestCluster.produce("hole-lines", SinkLineProtocolIT.lines("cpu", 5_000, 5_000));
+      TestCluster.produce(topic, SinkLineProtocolIT.lines("cpu", 5_000, 5_000));
       Thread.sleep(12_000); // three request timeouts: writes and polls are abandoned, not hung
-      // The tasks answer a restart while the adapter still answers nothing.
+      // The tasks answer a restart while the server still answers nothing.
       long t0 = System.currentTimeMillis();
-      for (String c : List.of("hole-sink", "hole-sub")) {
+      for (String c : List.of(id + "-sink", id + "-sub")) {
         int status = rest.post("/connectors/" + c + "/restart?includeTasks=true", Map.of()).status;
         assertTrue(status == 202 || status == 204, c + " restart answered " + status);
       }
-      rest.awaitRunning("hole-sink", 1, 30_000);
-      rest.awaitRunning("hole-sub", 1, 30_000);
+      rest.awaitRunning(id + "-sink", 1, 30_000);
+      rest.awaitRunning(id + "-sub", 1, 30_000);
       restartedInMs = System.currentTimeMillis() - t0;
       Thread.sleep(5_000);
     } finally {
-      td.thaw();
+      td.thaw(frozen);
     }
-    assertEquals(10_000, TDengine.awaitCount(td, "select count(*) from it_hole.cpu", 10_000, 120_000));
-    assertEquals(10_000, TDengine.count(td, "select count(*) from (select distinct v from it_hole.cpu)"));
-    List<String> produced = consumeDistinct("fhole-it_hole-cpu", 10_000, V, 120_000);
+    assertEquals(10_000, TDengine.awaitCount(td, "select count(*) from " + db + ".cpu", 10_000, 120_000));
+    assertEquals(10_000, TDengine.count(td, "select count(*) from (select distinct v from " + db + ".cpu)"));
+    List<String> produced = consumeDistinct(kafkaTopic, 10_000, V, 120_000);
     Set<Long> rows = numbers(produced, V);
     assertEquals(10_000, rows.size(), "distinct rows through the source after the freeze");
     String during = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8)
@@ -224,15 +248,15 @@ class FaultsIT {
     long retryFlood = during.lines().filter(l -> l.contains("Will retry operation")).count();
     assertTrue(abandoned > 0, "no request was abandoned while frozen");
     assertEquals(0, retryFlood, "Connect's own retry loop spun on poll()");
-    for (String c : List.of("hole-sink", "hole-sub")) {
+    for (String c : List.of(id + "-sink", id + "-sub")) {
       assertEquals(204, rest.delete("/connectors/" + c).status);
     }
-    TDengine.dropTopic(td, "tdconnect_it_hole_cpu");
-    TDengine.dropDatabase(td, "it_hole");
-    System.out.println("TDengine-backed: " + TDengineTarget.version() + " taosAdapter frozen 17+ s (request.timeout.ms=4000):"
-        + " sink and source restarted over REST in " + restartedInMs + " ms while frozen, " + abandoned
-        + " abandoned-request log lines, " + stuckStops + " stuck graceful stops; afterwards 10000 of 10000 rows,"
-        + " none doubled, source " + rows.size() + " distinct of 10000 (" + (produced.size() - rows.size())
-        + " repeated after the restart)");
+    TDengine.dropTopic(td, "tdconnect_" + db + "_cpu");
+    TDengine.dropDatabase(td, db);
+    System.out.println("TDengine-backed: " + TDengineTarget.version() + " " + frozen + " frozen 17+ s under a sink and a"
+        + " source over " + conn.url() + " (request.timeout.ms=4000): both restarted over REST in " + restartedInMs
+        + " ms while frozen, " + abandoned + " abandoned-request log lines, " + stuckStops
+        + " stuck graceful stops; afterwards 10000 of 10000 rows, none doubled, source " + rows.size()
+        + " distinct of 10000 (" + (produced.size() - rows.size()) + " repeated after the restart)");
   }
 }

@@ -1,5 +1,6 @@
 package io.tdconnect.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class Choices implements ConfigDef.Recommender {
 
   @Override
   public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-    return values;
+    return new ArrayList<>(values); // Connect narrows the list it gets in place
   }
 
   @Override

@@ -45,6 +45,27 @@ public final class ConfigErrors {
     target.addErrorMessage(message);
   }
 
+  /**
+   * Attaches what the server said ({@code key<TAB>problem} lines from
+   * {@code TdNative.checkServer}) to the fields at fault; a key not in the
+   * answer falls back to connection.url.
+   */
+  public static void attachServerFindings(Config config, String findings) {
+    for (String line : findings.split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab <= 0) {
+        continue;
+      }
+      String key = line.substring(0, tab);
+      String problem = line.substring(tab + 1);
+      boolean known = false;
+      for (ConfigValue v : config.configValues()) {
+        known |= v.name().equals(key);
+      }
+      field(config, known ? key : ConnectionConfigs.URL_CONFIG).addErrorMessage(problem);
+    }
+  }
+
   public static boolean hasAnyErrors(Config config) {
     for (ConfigValue v : config.configValues()) {
       if (!v.errorMessages().isEmpty()) {

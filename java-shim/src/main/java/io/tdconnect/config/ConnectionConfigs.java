@@ -60,6 +60,13 @@ public final class ConnectionConfigs {
           + " transient failure (see retry.timeout.ms), and the next attempt reconnects.";
   private static final String REQUEST_TIMEOUT_MS_DISPLAY = "Request timeout (ms)";
 
+  public static final String PROGRESS_LOG_INTERVAL_MS_CONFIG = "progress.log.interval.ms";
+  private static final String PROGRESS_LOG_INTERVAL_MS_DOC =
+      "How often a task logs one INFO line of progress (rows written or records produced since"
+          + " the last line, lag, retrying or not, last error); 0 turns it off. A task that is"
+          + " stalled and one that is idle read differently there.";
+  private static final String PROGRESS_LOG_INTERVAL_MS_DISPLAY = "Progress log interval (ms)";
+
   private ConnectionConfigs() {}
 
   /** Adds the connection keys, in this order, to the "Connection" group. */
@@ -75,7 +82,8 @@ public final class ConnectionConfigs {
             GROUP,
             ++order,
             Width.LONG,
-            URL_DISPLAY)
+            URL_DISPLAY,
+            java.util.Collections.singletonList(NATIVE_LIBRARY_CONFIG))
         .define(
             USER_CONFIG, Type.STRING, "root", Importance.HIGH, USER_DOC, GROUP, ++order, Width.SHORT,
             USER_DISPLAY)
@@ -109,7 +117,9 @@ public final class ConnectionConfigs {
             GROUP,
             ++order,
             Width.LONG,
-            NATIVE_LIBRARY_DISPLAY)
+            NATIVE_LIBRARY_DISPLAY,
+            java.util.Collections.<String>emptyList(),
+            Visibility.when(URL_CONFIG, ConnectionConfigs::nativeUrl))
         .define(
             ATTEMPTS_CONFIG,
             Type.INT,
@@ -142,7 +152,34 @@ public final class ConnectionConfigs {
             GROUP,
             ++order,
             Width.SHORT,
-            REQUEST_TIMEOUT_MS_DISPLAY);
+            REQUEST_TIMEOUT_MS_DISPLAY)
+        .define(
+            PROGRESS_LOG_INTERVAL_MS_CONFIG,
+            Type.LONG,
+            60_000L,
+            ConfigDef.Range.atLeast(0),
+            Importance.LOW,
+            PROGRESS_LOG_INTERVAL_MS_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            PROGRESS_LOG_INTERVAL_MS_DISPLAY);
+  }
+
+  public static long progressLogIntervalMs(AbstractConfig config) {
+    return config.getLong(PROGRESS_LOG_INTERVAL_MS_CONFIG);
+  }
+
+  /** "TDengine 3.3.2.0 at ws://host:port" for a task's start line, asking the server (a few seconds at most). */
+  public static String describeServer(AbstractConfig config) {
+    String version;
+    try {
+      version = io.tdconnect.jni.TdNative.serverVersion(nativeJson(config, 1).toString());
+    } catch (RuntimeException e) {
+      version = null;
+    }
+    return "TDengine " + (version == null ? "(version unknown: no answer)" : version) + " at "
+        + url(config).dsn();
   }
 
   /**
@@ -154,6 +191,15 @@ public final class ConnectionConfigs {
     long request = config.getLong(REQUEST_TIMEOUT_MS_CONFIG);
     long connect = config.getInt(ATTEMPTS_CONFIG) * (request + config.getLong(BACKOFF_MS_CONFIG));
     return 4 * request + connect;
+  }
+
+  /** Whether a connection.url value speaks the native protocol (libtaos). */
+  static boolean nativeUrl(Object url) {
+    try {
+      return url instanceof String && TdengineUrl.parse((String) url).dsn().startsWith("taos://");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The parsed {@code connection.url} of a config built on {@link #define}. */

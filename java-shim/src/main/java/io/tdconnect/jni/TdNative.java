@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 8;
+  public static final int ABI_VERSION = 9;
 
   private TdNative() {}
 
@@ -35,6 +35,17 @@ public final class TdNative {
 
   /** Releases the writer; idempotent. */
   public static native void sinkClose(long handle);
+
+  /**
+   * Asks the configured server, within a few seconds, whether it is as the
+   * config says: {@code key<TAB>problem} lines (empty when it is). database
+   * may be null; stables is one name per line.
+   */
+  public static native String checkServer(
+      String connectionJson, String database, boolean mayCreateDatabase, String stables);
+
+  /** The server's version (SELECT SERVER_VERSION()), or null when it does not answer within seconds. */
+  public static native String serverVersion(String connectionJson);
 
   /** The super tables of a database (and its normal tables when withNormal), one name per line. */
   public static native String sourceTables(String connectionJson, String database, boolean withNormal);

@@ -2,6 +2,7 @@ package io.tdconnect.sink;
 
 import io.tdconnect.jmx.RetryGauges;
 import io.tdconnect.jmx.TaskMBeans;
+import io.tdconnect.retry.Durations;
 import io.tdconnect.retry.RetryBudget;
 import javax.management.ObjectName;
 
@@ -30,6 +31,16 @@ final class SinkTaskMetrics extends RetryGauges implements SinkTaskMetricsMBean 
 
   ObjectName objectName() {
     return name;
+  }
+
+  /** The progress line's text: {@code rows} written since the last one. */
+  String progress(long rows, int buffered, RetryBudget budget, long nowMs) {
+    return rows + " rows written since the last line (" + rowsWritten + " in all), " + recordsReceived
+        + " records received, " + buffered + " buffered, " + deadLettered + " to the dead letter queue"
+        + (budget.failing()
+            ? "; RETRYING for " + Durations.describe(budget.retryingForMs(nowMs)) + " (attempt "
+                + budget.attempts() + "): " + lastError
+            : rows == 0 ? "; idle: no records to write" : "");
   }
 
   void received(int records) {

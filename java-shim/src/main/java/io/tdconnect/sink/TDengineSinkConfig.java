@@ -4,6 +4,8 @@ import io.tdconnect.config.Choices;
 import io.tdconnect.config.ConnectionConfigs;
 import io.tdconnect.config.Json;
 import io.tdconnect.config.RetryConfigs;
+import io.tdconnect.config.Visibility;
+import java.util.Collections;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -151,7 +153,8 @@ public class TDengineSinkConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             SCHEMALESS_DISPLAY,
-            SCHEMALESS_CHOICES)
+            Collections.<String>emptyList(),
+            Visibility.whenEquals(TEXT_VALUES_CONFIG, "schemaless").offering(SCHEMALESS_CHOICES))
         .define(
             TEXT_VALUES_CONFIG,
             Type.STRING,
@@ -163,6 +166,7 @@ public class TDengineSinkConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             TEXT_VALUES_DISPLAY,
+            Collections.singletonList(SCHEMALESS_CONFIG),
             TEXT_VALUES_CHOICES)
         .define(
             PRECISION_CONFIG,
@@ -322,6 +326,11 @@ public class TDengineSinkConfig extends AbstractConfig {
   /** Whether records have somewhere to go: a database, or a per-topic prefix. */
   public boolean hasTarget() {
     return database() != null || databasePrefix() != null;
+  }
+
+  /** The connection object alone, for checking the server in validate(). */
+  public String connectionJson() {
+    return ConnectionConfigs.nativeJson(this, 1).toString();
   }
 
   /** The configuration the native sink writer is opened with. */

@@ -70,9 +70,22 @@ public class TDengineSinkConnector extends SinkConnector {
       String problem = TdNative.sinkCheckConfig(config.nativeJson());
       if (problem != null) {
         ConfigErrors.attach(result, problem, ConnectionConfigs.URL_CONFIG);
+      } else {
+        checkServer(result, config);
       }
     }
     return result;
+  }
+
+  /** What the server says about this config: reachable, credentials, database. Never throws. */
+  private static void checkServer(Config result, TDengineSinkConfig config) {
+    try {
+      ConfigErrors.attachServerFindings(result, TdNative.checkServer(
+          config.connectionJson(), config.database(), true, ""));
+    } catch (RuntimeException e) {
+      ConfigErrors.field(result, ConnectionConfigs.URL_CONFIG)
+          .addErrorMessage("could not check the server: " + e.getMessage());
+    }
   }
 
   private static String missingDatabaseMessage() {

@@ -1,6 +1,8 @@
 package io.tdconnect.sink;
 
 import io.tdconnect.Version;
+import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jmx.ProgressLog;
 import io.tdconnect.jni.NativeDataException;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
@@ -73,6 +75,7 @@ public class TDengineSinkTask extends SinkTask {
   private long writeWaitMs;
   private String threadName;
   private long handle;
+  private ProgressLog progressLog;
 
   @Override
   public String version() {
@@ -92,6 +95,9 @@ public class TDengineSinkTask extends SinkTask {
     metrics.register(props.get("name"), budget);
     NativeLibrary.load();
     handle = TdNative.sinkOpen(config.nativeJson());
+    progressLog = new ProgressLog(ConnectionConfigs.progressLogIntervalMs(config), System.currentTimeMillis());
+    log.info("Sink task {} started: {} (configuration logged above as TDengineSinkConfig values)",
+        props.get("name"), ConnectionConfigs.describeServer(config));
     threadName = "tdconnect-writer-" + props.get("name");
     writer = newWriter();
   }
@@ -177,6 +183,7 @@ public class TDengineSinkTask extends SinkTask {
       }
     }
     metrics.received(received);
+    logProgress();
     long age = filling.ageMs(System.currentTimeMillis());
     if (bufferFull() || age >= flushIntervalMs) {
       startWrite();
@@ -196,6 +203,15 @@ public class TDengineSinkTask extends SinkTask {
       context.timeout(Math.max(1, flushIntervalMs - age));
     } else if (writing) {
       context.timeout(50); // soon: settle it, write what came meanwhile
+    }
+  }
+
+  /** One INFO line every progress.log.interval.ms: what was written, and why not if nothing was. */
+  private void logProgress() {
+    long now = System.currentTimeMillis();
+    if (progressLog.due(now)) {
+      long rows = progressLog.advance(metrics.getRowsWritten(), now);
+      log.info("Progress: {}", metrics.progress(rows, filling.size() + written.size(), budget, now));
     }
   }
 

@@ -2,9 +2,12 @@ package io.tdconnect.source;
 
 import io.tdconnect.config.Choices;
 import io.tdconnect.config.ConnectionConfigs;
-import io.tdconnect.config.RetryConfigs;
 import io.tdconnect.config.Json;
+import io.tdconnect.config.RetryConfigs;
+import io.tdconnect.config.Visibility;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -142,21 +145,29 @@ public class TDengineSourceConfig extends AbstractConfig {
         .define(TOPIC_IGNORE_DB_CONFIG, Type.BOOLEAN, false, Importance.LOW, TOPIC_IGNORE_DB_DOC, TOPIC_GROUP, ++t,
             Width.SHORT, TOPIC_IGNORE_DB_DISPLAY)
         .define(OUT_FORMAT_CONFIG, Type.STRING, "json", OUT_FORMAT_CHOICES.validator(), Importance.HIGH,
-            OUT_FORMAT_DOC, TOPIC_GROUP, ++t, Width.SHORT, OUT_FORMAT_DISPLAY, OUT_FORMAT_CHOICES)
+            OUT_FORMAT_DOC, TOPIC_GROUP, ++t, Width.SHORT, OUT_FORMAT_DISPLAY,
+            Collections.singletonList(STRUCT_TIMESTAMP_CONFIG), OUT_FORMAT_CHOICES)
         .define(STRUCT_TIMESTAMP_CONFIG, Type.STRING, "timestamp", STRUCT_TIMESTAMP_CHOICES.validator(),
             Importance.LOW, STRUCT_TIMESTAMP_DOC, TOPIC_GROUP, ++t, Width.SHORT, STRUCT_TIMESTAMP_DISPLAY,
-            STRUCT_TIMESTAMP_CHOICES);
+            Collections.<String>emptyList(),
+            Visibility.whenEquals(OUT_FORMAT_CONFIG, "struct").offering(STRUCT_TIMESTAMP_CHOICES));
+    Visibility subscription = Visibility.whenEquals(READ_METHOD_CONFIG, "subscription");
+    Visibility query = Visibility.whenEquals(READ_METHOD_CONFIG, "query");
     int r = 0;
     def.define(READ_METHOD_CONFIG, Type.STRING, "subscription", READ_METHOD_CHOICES.validator(), Importance.HIGH,
-            READ_METHOD_DOC, READ_GROUP, ++r, Width.SHORT, READ_METHOD_DISPLAY, READ_METHOD_CHOICES)
+            READ_METHOD_DOC, READ_GROUP, ++r, Width.SHORT, READ_METHOD_DISPLAY,
+            Arrays.asList(GROUP_ID_CONFIG, FROM_CONFIG, QUERY_INTERVAL_MS_CONFIG, TIMESTAMP_DELAY_CONFIG,
+                TIMESTAMP_INITIAL_CONFIG),
+            READ_METHOD_CHOICES)
         .define(STABLES_INCLUDE_CONFIG, Type.LIST, "", Importance.MEDIUM, STABLES_INCLUDE_DOC, READ_GROUP, ++r,
             Width.LONG, STABLES_INCLUDE_DISPLAY)
         .define(STABLES_EXCLUDE_CONFIG, Type.LIST, "", Importance.LOW, STABLES_EXCLUDE_DOC, READ_GROUP, ++r,
             Width.LONG, STABLES_EXCLUDE_DISPLAY)
-        .define(GROUP_ID_CONFIG, Type.STRING, "", Importance.LOW, GROUP_ID_DOC, READ_GROUP, ++r, Width.MEDIUM,
-            GROUP_ID_DISPLAY)
+        .define(GROUP_ID_CONFIG, Type.STRING, "", null, Importance.LOW, GROUP_ID_DOC, READ_GROUP, ++r,
+            Width.MEDIUM, GROUP_ID_DISPLAY, Collections.<String>emptyList(), subscription)
         .define(FROM_CONFIG, Type.STRING, "latest", FROM_CHOICES.validator(), Importance.MEDIUM, FROM_DOC,
-            READ_GROUP, ++r, Width.SHORT, FROM_DISPLAY, FROM_CHOICES)
+            READ_GROUP, ++r, Width.SHORT, FROM_DISPLAY, Collections.<String>emptyList(),
+            subscription.offering(FROM_CHOICES))
         .define(POLL_INTERVAL_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM,
             POLL_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, POLL_INTERVAL_MS_DISPLAY)
         .define(DISCOVERY_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
@@ -164,11 +175,14 @@ public class TDengineSourceConfig extends AbstractConfig {
         .define(FETCH_MAX_ROWS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
             FETCH_MAX_ROWS_DOC, READ_GROUP, ++r, Width.SHORT, FETCH_MAX_ROWS_DISPLAY)
         .define(QUERY_INTERVAL_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
-            QUERY_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, QUERY_INTERVAL_MS_DISPLAY)
+            QUERY_INTERVAL_MS_DOC, READ_GROUP, ++r, Width.SHORT, QUERY_INTERVAL_MS_DISPLAY,
+            Collections.<String>emptyList(), query)
         .define(TIMESTAMP_DELAY_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-            TIMESTAMP_DELAY_DOC, READ_GROUP, ++r, Width.SHORT, TIMESTAMP_DELAY_DISPLAY)
+            TIMESTAMP_DELAY_DOC, READ_GROUP, ++r, Width.SHORT, TIMESTAMP_DELAY_DISPLAY,
+            Collections.<String>emptyList(), query)
         .define(TIMESTAMP_INITIAL_CONFIG, Type.STRING, "", InitialTimestamp.VALIDATOR, Importance.MEDIUM,
-            TIMESTAMP_INITIAL_DOC, READ_GROUP, ++r, Width.MEDIUM, TIMESTAMP_INITIAL_DISPLAY)
+            TIMESTAMP_INITIAL_DOC, READ_GROUP, ++r, Width.MEDIUM, TIMESTAMP_INITIAL_DISPLAY,
+            Collections.<String>emptyList(), query)
         .define(PRECISION_CONFIG, Type.STRING, "", Importance.LOW, PRECISION_DOC, READ_GROUP, ++r, Width.SHORT,
             PRECISION_DISPLAY);
     return def;
@@ -225,6 +239,11 @@ public class TDengineSourceConfig extends AbstractConfig {
   }
 
   /** Of the database's super tables, those this connector reads, in order. */
+  /** Super tables stables.include names (subscription mode, where they must be super tables). */
+  public List<String> includedStables() {
+    return queryMethod() ? java.util.Collections.emptyList() : getList(STABLES_INCLUDE_CONFIG);
+  }
+
   public List<String> selectStables(List<String> all) {
     List<String> include = getList(STABLES_INCLUDE_CONFIG);
     List<String> exclude = getList(STABLES_EXCLUDE_CONFIG);

@@ -159,7 +159,15 @@ public class TDengineSourceConnector extends SourceConnector {
     if (config.database() == null) {
       ConfigErrors.field(result, ConnectionConfigs.DATABASE_CONFIG).addErrorMessage(missingDatabaseMessage());
     }
-    ConfigErrors.checkNativeLibrary(result);
+    if (ConfigErrors.checkNativeLibrary(result) && config.database() != null) {
+      try {
+        ConfigErrors.attachServerFindings(result, TdNative.checkServer(config.listingConnectionJson(),
+            config.database(), false, String.join("\n", config.includedStables())));
+      } catch (RuntimeException e) {
+        ConfigErrors.field(result, ConnectionConfigs.URL_CONFIG)
+            .addErrorMessage("could not check the server: " + e.getMessage());
+      }
+    }
     return result;
   }
 

@@ -1,6 +1,8 @@
 package io.tdconnect.source;
 
 import io.tdconnect.Version;
+import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jmx.ProgressLog;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
 import io.tdconnect.retry.Durations;
@@ -61,6 +63,7 @@ public class TDengineSourceTask extends SourceTask {
   /** No native call before this time (backoff, or an idle query-mode wait). */
   private long nextCallAt;
   private long statsReadAt;
+  private ProgressLog progressLog;
 
   /** What one native call on the reader's thread brought back. */
   private static final class Fetched {
@@ -95,6 +98,9 @@ public class TDengineSourceTask extends SourceTask {
     budget = RetryBudget.of(config);
     metrics.register(connectorName, budget);
     reader = new NativeReader("tdconnect-reader-" + connectorName);
+    progressLog = new ProgressLog(ConnectionConfigs.progressLogIntervalMs(config), System.currentTimeMillis());
+    log.info("Source task {} started for {}: {} (configuration logged above as TDengineSourceConfig values)",
+        connectorName, stables, ConnectionConfigs.describeServer(config));
     // Opened by the first poll, on the reader's thread: TDengine may be away now.
   }
 
@@ -184,6 +190,7 @@ public class TDengineSourceTask extends SourceTask {
       if (System.currentTimeMillis() - pendingSince > config.nativeCallBoundMs()) {
         giveUp(r);
       }
+      logProgress();
       return null;
     } catch (ExecutionException e) {
       pending = null;
@@ -199,6 +206,7 @@ public class TDengineSourceTask extends SourceTask {
     budget.succeeded();
     List<SourceRecord> out = got.records == null ? null : decoder.decode(got.records);
     metrics.polled(out == null ? 0 : out.size(), System.nanoTime() - t0);
+    logProgress();
     if (out == null && config.queryMethod()) {
       // Every table was queried and none had new rows: wait before asking again.
       nextCallAt = System.currentTimeMillis() + pollMs;
@@ -207,6 +215,21 @@ public class TDengineSourceTask extends SourceTask {
       logStats(got.stats);
     }
     return out;
+  }
+
+  /** One INFO line every progress.log.interval.ms: what was produced, and why not if nothing was. */
+  private void logProgress() {
+    long now = System.currentTimeMillis();
+    if (!progressLog.due(now)) {
+      return;
+    }
+    long records = progressLog.advance(metrics.getRecordsProduced(), now);
+    log.info("Progress: {} records produced since the last line ({} in all), {} rows read, lag {} WAL entries{}",
+        records, metrics.getRecordsProduced(), metrics.getRowsRead(), metrics.getLag(),
+        budget.failing()
+            ? "; RETRYING for " + Durations.describe(budget.retryingForMs(now)) + " (attempt " + budget.attempts()
+                + "): " + metrics.getLastWarning()
+            : records == 0 ? "; idle: no new rows" : "");
   }
 
   /** A transient failure: wait (growing backoff) before the next native call, within the budget. */
