@@ -59,6 +59,9 @@ impl Tmq {
         topics: Vec<String>,
         timeout: Duration,
     ) -> TdResult<Self> {
+        if let Some(path) = dsn.params.get("libraryPath") {
+            native_library_for_consumers(path);
+        }
         let handle = rt.clone();
         let consumer = deadline::call(timeout, "subscribing", move || {
             handle
@@ -200,6 +203,20 @@ impl Tmq {
                 });
         }
     }
+}
+
+/// The native TMQ builder of the `taos` crate (0.12) takes `libraryPath`
+/// out of the DSN before it makes the connection builder, which then opens
+/// libtaos from `TAOS_LIBRARY_PATH` or the system search path only. So the
+/// configured library is also put there, once per process and only when the
+/// variable is unset (set early, before TDengine's client threads run).
+fn native_library_for_consumers(path: &str) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TAOS_LIBRARY_PATH").is_none() {
+            std::env::set_var("TAOS_LIBRARY_PATH", path);
+        }
+    });
 }
 
 /// One message: its blocks and the position after it.

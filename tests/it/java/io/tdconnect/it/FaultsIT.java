@@ -178,17 +178,6 @@ class FaultsIT {
     blackHole(td, td, "adapter", "hole");
   }
 
-  @Test
-  void aFrozenTaosdNeverHangsANativeTask() throws Exception {
-    TDengineTarget td = TDengine.require("FaultsIT black hole native");
-    java.util.Optional<TDengineTarget> nativeTd = td.nativeTarget();
-    if (!TDengineTarget.freezable() || !nativeTd.isPresent()) {
-      TDengine.skip("no TDengine control", "FaultsIT black hole native",
-          "set TDENGINE_FREEZE_COMMAND, TDENGINE_THAW_COMMAND, " + TDengineTarget.whyNoNative());
-    }
-    blackHole(td, nativeTd.get(), "taosd", "nhole");
-  }
-
   /**
    * A sink and a subscription source over {@code conn} while {@code frozen}
    * (adapter or taosd) is SIGSTOPped for three request timeouts; both are

@@ -39,20 +39,31 @@ class SecretsIT {
     TestCluster.produce("secret-lines", SinkLineProtocolIT.lines("cpu", 0, 100));
     assertEquals(100, TDengine.awaitCount(td, "select count(*) from it_secret.cpu", 100, 60_000));
     String shownConfig = rest.get("/connectors/sink-secret").body;
-    assertEquals(204, rest.delete("/connectors/sink-secret").status);
 
+    // A wrong password: in validate()'s answer, in the refused creation, and,
+    // through the file, in a task that starts with it.
     String wrong = "Wr0ng-S3cret-" + System.nanoTime();
     Map<String, Object> bad = TestCluster.sinkConfig(td, "secret-lines", "it_secret");
     bad.put("connection.password", wrong);
     bad.put("name", "sink-wrong-secret");
     String validated = rest.put("/connector-plugins/TDengineSinkConnector/config/validate", bad).body;
     bad.remove("name");
-    rest.createConnector(ConnectRest.connectorBody("sink-wrong-secret", bad));
-    String trace = rest.awaitTaskFailure("sink-wrong-secret", 60_000);
-    assertEquals(204, rest.delete("/connectors/sink-wrong-secret").status);
+    String refused = "";
+    try {
+      rest.createConnector(ConnectRest.connectorBody("sink-wrong-secret", bad));
+    } catch (java.io.IOException e) {
+      refused = e.getMessage();
+    }
+    Files.write(secrets, ("tdengine.password=" + wrong + "\n").getBytes(StandardCharsets.UTF_8));
+    ConnectRest.Response restart = rest.post("/connectors/sink-secret/restart?includeTasks=true", Map.of());
+    assertTrue(restart.status == 202 || restart.status == 204, restart.toString());
+    String trace = rest.awaitTaskFailure("sink-secret", 60_000);
+    assertEquals(204, rest.delete("/connectors/sink-secret").status);
     Thread.sleep(1000);
     String logged = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) logBefore);
 
+    assertTrue(refused.contains("refused user"), "creating with a wrong password: " + refused);
+    assertFalse(refused.contains(wrong), "the refused creation shows the password: " + refused);
     assertTrue(validated.contains("refused user"), validated);
     assertFalse(trace.contains(wrong), "the failure trace shows the password: " + trace);
     assertFalse(logged.contains(wrong), "the worker log shows the password");

@@ -5,19 +5,13 @@ import io.tdconnect.config.ConnectionConfigs;
 import io.tdconnect.jmx.ProgressLog;
 import io.tdconnect.jni.NativeDataException;
 import io.tdconnect.jni.NativeLibrary;
-import io.tdconnect.jni.TdNative;
 import io.tdconnect.retry.Durations;
 import io.tdconnect.retry.RetryBudget;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -45,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public class TDengineSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSinkTask.class);
-  private static final long STOP_WAIT_MS = 3000;
 
   private TDengineSinkConfig config;
   /** Records being taken from put(). */
@@ -55,7 +48,7 @@ public class TDengineSinkTask extends SinkTask {
   private boolean writing;
   private Future<Integer> write;
   private long writeStartedNanos;
-  private ExecutorService writer;
+  private NativeWriter writer;
   private final SinkTaskMetrics metrics = new SinkTaskMetrics();
   /** Offsets taken and acknowledged per partition; redeliveries below "taken" are skipped. */
   private final PartitionProgress progress = new PartitionProgress();
@@ -71,10 +64,6 @@ public class TDengineSinkTask extends SinkTask {
   private RuntimeException deferredFailure;
   /** Transient failures in a row and how long they have lasted. */
   private RetryBudget budget;
-  /** How long to wait for one native write before giving it up. */
-  private long writeWaitMs;
-  private String threadName;
-  private long handle;
   private ProgressLog progressLog;
 
   @Override
@@ -91,64 +80,12 @@ public class TDengineSinkTask extends SinkTask {
     flushIntervalMs = config.flushIntervalMs();
     deadLetters = new DeadLetters(context, metrics);
     budget = RetryBudget.of(config);
-    writeWaitMs = config.writeWaitMs();
     metrics.register(props.get("name"), budget);
     NativeLibrary.load();
-    handle = TdNative.sinkOpen(config.nativeJson());
+    writer = new NativeWriter(config.nativeJson(), "tdconnect-writer-" + props.get("name"), config.writeWaitMs());
     progressLog = new ProgressLog(ConnectionConfigs.progressLogIntervalMs(config), System.currentTimeMillis());
     log.info("Sink task {} started: {} (configuration logged above as TDengineSinkConfig values)",
         props.get("name"), ConnectionConfigs.describeServer(config));
-    threadName = "tdconnect-writer-" + props.get("name");
-    writer = newWriter();
-  }
-
-  private ExecutorService newWriter() {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  /**
-   * A native write outlived its bound: leave it to finish (or not) on its
-   * own thread with its own native writer (the batch was copied, so its
-   * buffer may be reused), and go on with a new writer and connections.
-   */
-  private void abandonWrite() {
-    log.warn("A TDengine write did not return within {} ms; giving it up and reconnecting", writeWaitMs);
-    writer.shutdownNow();
-    writer = newWriter();
-    long stale = handle;
-    handle = 0;
-    TdNative.sinkClose(stale);
-    handle = TdNative.sinkOpen(config.nativeJson());
-  }
-
-  /** Runs one native write on the writer thread and waits for it, bounded. */
-  private int callWrite(ByteBuffer frame) {
-    if (handle == 0) {
-      handle = TdNative.sinkOpen(config.nativeJson());
-    }
-    long h = handle;
-    return await(writer.submit(() -> TdNative.sinkWrite(h, frame, frame.limit())));
-  }
-
-  /** The rows of a write, or its exception as thrown by the native call. */
-  private int await(Future<Integer> pending) {
-    try {
-      return pending.get(writeWaitMs, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectException("interrupted while waiting for a TDengine write", e);
-    } catch (TimeoutException e) {
-      abandonWrite();
-      throw new RetriableException("no answer from the native write within " + writeWaitMs + " ms");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException
-          ? (RuntimeException) e.getCause()
-          : new ConnectException(e.getCause());
-    }
   }
 
   @Override
@@ -238,13 +175,8 @@ public class TDengineSinkTask extends SinkTask {
     SinkBuffer full = filling;
     filling = written;
     written = full;
-    ByteBuffer frame = full.frame();
-    if (handle == 0) {
-      handle = TdNative.sinkOpen(config.nativeJson());
-    }
-    long h = handle;
     writeStartedNanos = System.nanoTime();
-    write = writer.submit(() -> TdNative.sinkWrite(h, frame, frame.limit()));
+    write = writer.submit(full.frame());
     writing = true;
   }
 
@@ -257,7 +189,7 @@ public class TDengineSinkTask extends SinkTask {
     if (writing) {
       writing = false;
       try {
-        int rows = await(write);
+        int rows = writer.await(write);
         succeeded(rows, System.nanoTime() - writeStartedNanos, written);
         return;
       } catch (NativeDataException e) {
@@ -286,7 +218,7 @@ public class TDengineSinkTask extends SinkTask {
       int rows;
       long t0 = System.nanoTime();
       try {
-        rows = callWrite(frame);
+        rows = writer.write(frame);
       } catch (NativeDataException e) {
         budget.succeeded();
         skipBadRecord(buffer, e);
@@ -363,7 +295,7 @@ public class TDengineSinkTask extends SinkTask {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-    if (handle != 0 && deferredFailure == null && !budget.failing()) {
+    if (writer != null && deferredFailure == null && !budget.failing()) {
       try {
         flushAll();
       } catch (RetriableException e) {
@@ -397,20 +329,8 @@ public class TDengineSinkTask extends SinkTask {
   public void stop() {
     metrics.unregister();
     if (writer != null) {
-      writer.shutdown();
-      try {
-        // Within Connect's graceful stop (5 s by default); a write still
-        // running keeps its native writer until it ends (sinkClose never waits).
-        if (!writer.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
-          log.warn("A TDengine write is still running at stop; it is left to end on its own");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (handle != 0) {
-      TdNative.sinkClose(handle);
-      handle = 0;
+      writer.close();
+      writer = null;
     }
   }
 }

@@ -58,7 +58,7 @@ class TDengineSinkConnectorTest {
     p.remove("connection.database");
     p.put("connection.url", "jdbc:TAOS-WS://localhost:6041/metrics");
     Config result = new TDengineSinkConnector().validate(p);
-    assertFalse(ConfigErrors.hasAnyErrors(result));
+    assertOnlyNoServer(result);
     assertEquals("metrics", new TDengineSinkConfig(p).database());
   }
 
@@ -80,7 +80,7 @@ class TDengineSinkConnectorTest {
     p.put("db.schemaless", "telnet");
     p.put("data.precision", "ms");
     Config result = new TDengineSinkConnector().validate(p);
-    assertFalse(ConfigErrors.hasAnyErrors(result));
+    assertOnlyNoServer(result);
     TDengineSinkConfig config = new TDengineSinkConfig(p);
     assertEquals("kafka_", config.databasePrefix());
     assertEquals(5, config.maxRetries());
@@ -101,5 +101,18 @@ class TDengineSinkConnectorTest {
             + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"timestamp_format\":null,\"include\":[],\"exclude\":[],"
             + "\"auto_create\":true,\"auto_evolve\":true},\"text_json\":false}",
         json);
+  }
+
+  /**
+   * The config's shape is valid: the only errors are validate()'s live check
+   * finding no server at the (test) address.
+   */
+  private static void assertOnlyNoServer(Config result) {
+    for (org.apache.kafka.common.config.ConfigValue v : result.configValues()) {
+      for (String e : v.errorMessages()) {
+        assertEquals("connection.url", v.name(), e);
+        assertTrue(e.startsWith("cannot connect") || e.contains("did not answer"), e);
+      }
+    }
   }
 }
