@@ -34,11 +34,38 @@ final class TDengine {
   }
 
   static long count(TDengineTarget td, String sql) {
-    return TestHooks.queryLong(td.connectionJson(), sql);
+    return patiently(() -> TestHooks.queryLong(td.connectionJson(), sql));
   }
 
   static void exec(TDengineTarget td, String sql) {
-    TestHooks.exec(td.connectionJson(), sql);
+    patiently(() -> {
+      TestHooks.exec(td.connectionJson(), sql);
+      return 0L;
+    });
+  }
+
+  /**
+   * The test's own requests ride out transient answers too: right after a
+   * restart TDengine's client (also inside taosAdapter) may refuse new
+   * connections for a while ("Unable to establish connection", 0x000B).
+   */
+  private static long patiently(java.util.function.LongSupplier request) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try {
+        return request.getAsLong();
+      } catch (org.apache.kafka.connect.errors.RetriableException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**
