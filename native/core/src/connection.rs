@@ -67,10 +67,6 @@ impl Conn {
         self.broken.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
     fn run<T: Send + 'static>(
         &self,
         what: &str,

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::error::{TdError, TdResult};
 
-/// Requests abandoned in this process since it started (a gauge for the logs).
+/// Requests abandoned in this process since it started.
 static ABANDONED: AtomicU64 = AtomicU64::new(0);
 
 /// Requests abandoned so far, process-wide.
