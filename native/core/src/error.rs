@@ -214,6 +214,7 @@ fn is_data_code(code: i32) -> bool {
             | 0x0224 // TSC_VALUE_OUT_OF_RANGE
             | 0x021F // TSC_INVALID_COLUMN_LENGTH (schemaless: key or value too long)
             | 0x0229 // TSC_INVALID_INPUT
+            | 0x013D // DECIMAL_OVERFLOW (3.3.6+)
             | 0x060B // TDB_TIMESTAMP_OUT_OF_RANGE
             | 0x260D // PAR_TAGS_NOT_MATCHED
             | 0x2617 // PAR_INVALID_IDENTIFIER_NAME

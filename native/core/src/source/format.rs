@@ -4,6 +4,8 @@
 
 use taos::BorrowedValue;
 
+use super::columns::DecimalType;
+
 /// One JSON value of a cell. Bytes (VARBINARY, GEOMETRY as WKB) are base64,
 /// JSON tags are embedded as JSON, floats that JSON cannot hold are null.
 pub fn json_value(v: &BorrowedValue<'_>) -> serde_json::Value {
@@ -36,13 +38,27 @@ pub fn json_value(v: &BorrowedValue<'_>) -> serde_json::Value {
 
 /// Appends a JSON object of the row's columns followed by the table's
 /// pre-rendered tag members (`,"tag":value...`), without building a tree.
-pub fn json_row(names: &[&str], cells: &[BorrowedValue<'_>], tag_members: &str, out: &mut Vec<u8>) {
+/// Cells marked in `decimals` (DECIMAL read as text) become exact JSON numbers.
+pub fn json_row(
+    names: &[&str],
+    cells: &[BorrowedValue<'_>],
+    decimals: &[Option<DecimalType>],
+    tag_members: &str,
+    out: &mut Vec<u8>,
+) {
     out.push(b'{');
     for (i, (name, cell)) in names.iter().zip(cells).enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        json_member(name, cell, out);
+        match (decimals.get(i).copied().flatten(), cell) {
+            (Some(_), BorrowedValue::VarChar(text)) if is_json_number(text.trim()) => {
+                let _ = serde_json::to_writer(&mut *out, name);
+                out.push(b':');
+                out.extend_from_slice(text.trim().as_bytes());
+            }
+            _ => json_member(name, cell, out),
+        }
     }
     if names.is_empty() {
         out.extend_from_slice(tag_members.trim_start_matches(',').as_bytes());
@@ -50,6 +66,16 @@ pub fn json_row(names: &[&str], cells: &[BorrowedValue<'_>], tag_members: &str, 
         out.extend_from_slice(tag_members.as_bytes());
     }
     out.push(b'}');
+}
+
+/// A plain decimal as JSON allows it: `-`? digits (no leading zero) (`.` digits)?.
+fn is_json_number(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits)
 }
 
 /// `"name":value`.
@@ -252,12 +278,37 @@ mod tests {
             BorrowedValue::Double(0.5),
         ];
         let mut out = Vec::new();
-        json_row(&names, &cells, r#","site":"x""#, &mut out);
+        json_row(&names, &cells, &[], r#","site":"x""#, &mut out);
         let parsed: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(
             parsed,
             serde_json::json!({"ts": 7, "v": null, "note": "a \"q\"\n", "big": u64::MAX, "f": 0.5, "site": "x"})
         );
+    }
+
+    #[test]
+    fn decimals_are_exact_json_numbers() {
+        let d = Some(DecimalType {
+            precision: 38,
+            scale: 10,
+        });
+        let mut out = Vec::new();
+        json_row(
+            &["d", "n"],
+            &[
+                BorrowedValue::VarChar("123456789012345678.0123456789"),
+                BorrowedValue::Null(taos::Ty::VarChar),
+            ],
+            &[d, d],
+            "",
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"d":123456789012345678.0123456789,"n":null}"#
+        );
+        assert!(is_json_number("-0.50") && is_json_number("7"));
+        assert!(!is_json_number("01") && !is_json_number("1.") && !is_json_number("NaN"));
     }
 
     #[test]

@@ -11,11 +11,11 @@
 //! still being written for the last moments are read once they have landed.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use taos::Ty;
 
-use super::columns;
+use super::columns::{self, DecimalType};
 use super::config::SourceConfig;
 use super::record::{OutRow, Polled, RowPosition};
 use super::render;
@@ -23,46 +23,12 @@ use super::tags::TableTags;
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
-use crate::structured::sql::{qualified, string_literal};
+use crate::structured::sql::qualified;
 
-/// Where a table's next page starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bound {
-    /// Row time in the database precision.
-    pub ts: i64,
-    /// Rows at `ts` up to and including this child table were read already;
-    /// None: rows at `ts` are all still to read.
-    pub after: Option<String>,
-}
+mod cursor;
 
-impl Bound {
-    /// The WHERE condition of rows after this bound.
-    fn condition(&self) -> String {
-        match &self.after {
-            None => format!("_c0 >= {}", self.ts),
-            Some(table) => {
-                let mut lit = String::new();
-                string_literal(table, &mut lit);
-                format!(
-                    "(_c0 > {ts} OR (_c0 = {ts} AND tbname > {lit}))",
-                    ts = self.ts
-                )
-            }
-        }
-    }
-}
-
-/// Which result columns are columns (the rest are tags, then tbname).
-struct Layout {
-    names: Vec<String>,
-    columns: usize,
-}
-
-struct Cursor {
-    table: String,
-    from: Option<Bound>,
-    layout: Option<Layout>,
-}
+pub use cursor::Bound;
+use cursor::{Cursor, Layout, SELECT_LIST_EVERY};
 
 pub struct QueryReader {
     config: SourceConfig,
@@ -83,8 +49,9 @@ impl QueryReader {
     pub fn open(config: SourceConfig) -> TdResult<Self> {
         let taos = connection::connect(&config.connection, Some(&config.database))?;
         let per_ms = database_units_per_ms(&taos, &config.database)?;
+        let mut described = Vec::with_capacity(config.stables.len());
         for table in &config.stables {
-            columns::refuse_unreadable(&taos, &config.database, table)?;
+            described.push(columns::describe(&taos, &config.database, table)?);
         }
         let initial = match &config.timestamp_initial {
             Some(text) if !text.trim().is_empty() => Some(parse_initial(text, per_ms)?),
@@ -93,12 +60,20 @@ impl QueryReader {
         let cursors = config
             .stables
             .iter()
-            .map(|t| Cursor {
-                table: t.clone(),
-                from: initial.map(|ts| Bound { ts, after: None }),
-                layout: None,
+            .zip(described)
+            .map(|(t, d)| {
+                let mut c = Cursor {
+                    table: t.clone(),
+                    from: initial.map(|ts| Bound { ts, after: None }),
+                    layout: None,
+                    select: None,
+                    decimals: HashMap::new(),
+                    described: Instant::now(),
+                };
+                c.describe(d)?;
+                Ok(c)
             })
-            .collect();
+            .collect::<TdResult<Vec<_>>>()?;
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         Ok(QueryReader {
             config,
@@ -147,7 +122,7 @@ impl QueryReader {
                 // Perhaps a column the client cannot decode (added upstream).
                 let conn = self.conn()?;
                 for c in &self.cursors {
-                    columns::refuse_unreadable(&conn, &self.config.database, &c.table)?;
+                    columns::describe(&conn, &self.config.database, &c.table)?;
                 }
             }
         } else {
@@ -196,13 +171,21 @@ impl QueryReader {
             _ => upper,
         };
         let table = self.cursors[i].table.clone();
+        if self.cursors[i].select.is_some()
+            && self.cursors[i].described.elapsed() > SELECT_LIST_EVERY
+        {
+            let conn = self.conn()?;
+            let columns = columns::describe(&conn, &self.config.database, &table)?;
+            self.cursors[i].describe(columns)?;
+        }
         let target = qualified(&self.config.database, &table).map_err(TdError::fatal)?;
         let lower = from
             .as_ref()
             .map(|b| format!("{} AND ", b.condition()))
             .unwrap_or_default();
         let sql = format!(
-            "SELECT *, tbname FROM {target} WHERE {lower}_c0 < {end} ORDER BY _c0, tbname LIMIT {}",
+            "SELECT {}, tbname FROM {target} WHERE {lower}_c0 < {end} ORDER BY _c0, tbname LIMIT {}",
+            self.cursors[i].select.as_deref().unwrap_or("*"),
             self.config.fetch_max_rows
         );
         let Some(page) = self.read(i, &sql)? else {
@@ -254,6 +237,10 @@ impl QueryReader {
         let shown = &names[..names.len().saturating_sub(1)];
         let columns = self.columns_of(i, shown)?;
         let column_names: Vec<&str> = shown[..columns].iter().map(String::as_str).collect();
+        let decimals: Vec<Option<DecimalType>> = match &self.cursors[i].decimals {
+            d if d.is_empty() => Vec::new(),
+            d => column_names.iter().map(|n| d.get(*n).copied()).collect(),
+        };
         let mut out = Polled::new(self.config.kafka_topic(&table), table.clone(), None);
         let mut tags_of: HashMap<String, TableTags> = HashMap::new();
         for block in blocks {
@@ -277,6 +264,7 @@ impl QueryReader {
                     &table,
                     &column_names,
                     &types[..columns],
+                    &decimals,
                     &all[..columns],
                     tags,
                 );
@@ -369,20 +357,6 @@ pub fn parse_initial(text: &str, per_ms: i64) -> TdResult<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bounds_resume_strictly_after_the_last_row_read() {
-        let b = Bound {
-            ts: 1_000,
-            after: Some("d'1".into()),
-        };
-        assert_eq!(
-            b.condition(),
-            r"(_c0 > 1000 OR (_c0 = 1000 AND tbname > 'd\'1'))"
-        );
-        let b = Bound { ts: 5, after: None };
-        assert_eq!(b.condition(), "_c0 >= 5");
-    }
 
     #[test]
     fn initial_timestamps_parse_in_database_units() {

@@ -15,12 +15,11 @@
 //! the request timeout is checked with one request to the server.
 
 use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use taos::{Dsn, RawBlock};
+use taos::RawBlock;
 
-use super::columns;
+use super::columns::{self, DecimalType};
 use super::config::SourceConfig;
 use super::health::{Events, Health};
 use super::record::{OutRow, Polled, RowPosition};
@@ -30,10 +29,12 @@ use super::tmq::{Assigned, Fetched, Tmq};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
-use crate::structured::sql::ident;
 
 mod positioning;
+mod topics;
 mod watching;
+
+use topics::{consumer_dsn, topic_sql};
 
 /// Where to start a vgroup (from Connect's offset storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub struct SourceReader {
     taos: connection::Reconnecting,
     tags: TagCache,
     stable_of_topic: HashMap<String, String>,
+    /// DECIMAL columns (read cast to text) per super table.
+    decimals: HashMap<String, HashMap<String, DecimalType>>,
     /// Next WAL version to read per (topic, vgroup): the start of the next message.
     positions: HashMap<(String, i32), i64>,
     /// Vgroups the current consumer was positioned on (or delivered from).
@@ -77,17 +80,13 @@ impl SourceReader {
     pub fn open(config: SourceConfig) -> TdResult<Self> {
         let taos = connection::connect(&config.connection, Some(&config.database))?;
         let mut stable_of_topic = HashMap::new();
+        let mut decimals = HashMap::new();
         for stable in &config.stables {
-            let topic = config.tmq_topic(stable);
-            let sql = format!(
-                "CREATE TOPIC IF NOT EXISTS {} AS STABLE {}.{}",
-                topic,
-                ident(&config.database).map_err(TdError::fatal)?,
-                ident(stable).map_err(TdError::fatal)?
-            );
-            columns::refuse_unreadable(&taos, &config.database, stable)?;
+            let described = columns::describe(&taos, &config.database, stable)?;
+            let (topic, sql) = topic_sql(&config, stable, &described)?;
             taos.exec(sql)
                 .map_err(|e| e.into_td(&format!("creating TMQ topic {topic}")))?;
+            decimals.insert(stable.clone(), described.decimals());
             stable_of_topic.insert(topic, stable.clone());
         }
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -104,6 +103,7 @@ impl SourceReader {
             taos: connection::Reconnecting::new(taos),
             tags: TagCache::default(),
             stable_of_topic,
+            decimals,
             positions: HashMap::new(),
             seeked: HashSet::new(),
             skips: HashMap::new(),
@@ -175,11 +175,26 @@ impl SourceReader {
         polled
     }
 
-    /// Refuses a super table that has gained a column the client cannot decode.
+    /// Refuses a super table that has gained a column the client cannot
+    /// decode: a BLOB, or a DECIMAL its topic does not cast.
     fn check_columns(&mut self) -> TdResult<()> {
         let conn = self.conn()?;
         for stable in self.stable_of_topic.values() {
-            columns::refuse_unreadable(&conn, &self.config.database, stable)?;
+            let described = columns::describe(&conn, &self.config.database, stable)?;
+            let cast = self.decimals.get(stable);
+            if let Some((name, _)) = described
+                .columns
+                .iter()
+                .find(|(n, d)| d.is_some() && !cast.is_some_and(|c| c.contains_key(n)))
+            {
+                return Err(TdError::fatal(format!(
+                    "{}.{stable}: column `{name}` became DECIMAL after the TMQ topic was created; \
+                     drop the topic {} and restart the task (it then reads through a topic that \
+                     casts the column; rows resume from subscription.from), or read in query mode",
+                    self.config.database,
+                    self.config.tmq_topic(stable)
+                )));
+            }
         }
         Ok(())
     }
@@ -289,6 +304,10 @@ impl SourceReader {
         let fields = block.fields();
         let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
         let types: Vec<taos::Ty> = fields.iter().map(|f| f.ty()).collect();
+        let decimals: Vec<Option<DecimalType>> = match self.decimals.get(&out.stable) {
+            Some(d) if !d.is_empty() => names.iter().map(|n| d.get(*n).copied()).collect(),
+            _ => Vec::new(),
+        };
         let conn = self.conn()?;
         let tags = self
             .tags
@@ -302,6 +321,7 @@ impl SourceReader {
                 &out.stable,
                 &names,
                 &types,
+                &decimals,
                 &cells,
                 tags,
             );
@@ -350,30 +370,4 @@ impl SourceReader {
         }
         self.rt.shutdown_background();
     }
-}
-
-/// The consumer's DSN: the connection's, with credentials and TMQ settings.
-fn consumer_dsn(config: &SourceConfig) -> TdResult<Dsn> {
-    let c = &config.connection;
-    let mut dsn = Dsn::from_str(&c.dsn)
-        .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", c.dsn)))?;
-    dsn.username = Some(c.user.clone());
-    dsn.password = Some(c.password.clone());
-    dsn.subject = None;
-    if let Some(lib) = &c.native_library {
-        dsn.params.insert("libraryPath".into(), lib.clone());
-    }
-    let reset = if config.from_earliest {
-        "earliest"
-    } else {
-        "latest"
-    };
-    for (k, v) in [
-        ("group.id", config.group_id.as_str()),
-        ("auto.offset.reset", reset),
-        ("enable.auto.commit", "false"),
-    ] {
-        dsn.params.insert(k.into(), v.into());
-    }
-    Ok(dsn)
 }

@@ -3,6 +3,7 @@
 
 use taos::{BorrowedValue, RawBlock, Ty};
 
+use super::columns::DecimalType;
 use super::config::OutFormat;
 use super::format::{json_row, line_field, push_key, push_measurement};
 use super::tags::TableTags;
@@ -32,12 +33,15 @@ pub fn cells_into<'b>(
     }));
 }
 
-/// Renders a row whose first cell is its timestamp.
+/// Renders a row whose first cell is its timestamp. `decimals` (empty, or
+/// one entry per cell) marks DECIMAL columns read as text: JSON writes them
+/// as exact numbers, line protocol as strings, structs as Connect decimals.
 pub fn row(
     format: OutFormat,
     measurement: &str,
     names: &[&str],
     types: &[Ty],
+    decimals: &[Option<DecimalType>],
     cells: &[BorrowedValue<'_>],
     tags: &TableTags,
 ) -> Rendered {
@@ -48,15 +52,18 @@ pub fn row(
     let value = match format {
         OutFormat::Json => {
             let mut row = Vec::with_capacity(32 + names.len() * 16 + tags.json_members.len());
-            json_row(names, cells, &tags.json_members, &mut row);
+            json_row(names, cells, decimals, &tags.json_members, &mut row);
             row
         }
         OutFormat::Struct => {
             let mut payload = Vec::with_capacity(64 + names.len() * 16);
             let count = (names.len() + tags.typed.len()).min(u16::MAX as usize) as u16;
             payload.extend_from_slice(&count.to_le_bytes());
-            for ((name, ty), cell) in names.iter().zip(types).zip(cells) {
-                typed::field(name, *ty, cell, &mut payload);
+            for (i, ((name, ty), cell)) in names.iter().zip(types).zip(cells).enumerate() {
+                match decimals.get(i).copied().flatten() {
+                    Some(d) => typed::decimal_field(name, d, cell, &mut payload),
+                    None => typed::field(name, *ty, cell, &mut payload),
+                }
             }
             for (name, ty, v) in &tags.typed {
                 typed::field(name, *ty, &v.to_borrowed_value(), &mut payload);
@@ -112,6 +119,7 @@ mod tests {
             "m",
             &["ts", "v", "gone"],
             &[Ty::Timestamp, Ty::Int, Ty::Int],
+            &[],
             &[
                 BorrowedValue::Timestamp(Timestamp::Microseconds(1_500_123)),
                 BorrowedValue::Int(7),

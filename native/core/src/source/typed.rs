@@ -8,10 +8,29 @@
 //!   TINYINT..BIGINT UNSIGNED u8 | u16 | u32 | u64
 //!   FLOAT f32 | DOUBLE f64 | TIMESTAMP i64 in the database precision + u8 precision (0 ms, 1 us, 2 ns)
 //!   VARCHAR, BINARY, NCHAR, JSON: u32 length + UTF-8 | VARBINARY, GEOMETRY (WKB): u32 length + bytes
+//! DECIMAL (type code 17) carries u8 precision, u8 scale between the type
+//! code and the NULL flag; its value is u32 length + the plain decimal text.
 //! ```
 
 use taos::taos_query::common::Timestamp;
 use taos::{BorrowedValue, Ty};
+
+use super::columns::DecimalType;
+
+/// Appends a DECIMAL column read as text.
+pub fn decimal_field(name: &str, d: DecimalType, v: &BorrowedValue<'_>, out: &mut Vec<u8>) {
+    let name = &name.as_bytes()[..name.len().min(u16::MAX as usize)];
+    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    out.extend_from_slice(name);
+    out.extend_from_slice(&[Ty::Decimal as u8, d.precision, d.scale]);
+    match v {
+        BorrowedValue::VarChar(s) => {
+            out.push(0);
+            bytes(s.trim().as_bytes(), out);
+        }
+        _ => out.push(1),
+    }
+}
 
 /// Appends one field.
 pub fn field(name: &str, ty: Ty, v: &BorrowedValue<'_>, out: &mut Vec<u8>) {
@@ -89,5 +108,19 @@ mod tests {
             &out[20..],
             &[1, 0, b'g', Ty::Geometry as u8, 0, 1, 0, 0, 0, 1]
         );
+    }
+
+    #[test]
+    fn decimals_carry_precision_and_scale_also_when_null() {
+        let d = DecimalType {
+            precision: 10,
+            scale: 2,
+        };
+        let mut out = Vec::new();
+        decimal_field("p", d, &BorrowedValue::VarChar("-1.50"), &mut out);
+        decimal_field("q", d, &BorrowedValue::Null(Ty::VarChar), &mut out);
+        assert_eq!(&out[..7], &[1, 0, b'p', 17, 10, 2, 0]);
+        assert_eq!(&out[7..16], &[5, 0, 0, 0, b'-', b'1', b'.', b'5', b'0']);
+        assert_eq!(&out[16..], &[1, 0, b'q', 17, 10, 2, 1]);
     }
 }

@@ -289,7 +289,7 @@ pub fn display(v: &FieldValue<'_>) -> String {
         FieldValue::I64(x) | FieldValue::TimestampMs(x) => x.to_string(),
         FieldValue::F32(x) => x.to_string(),
         FieldValue::F64(x) => x.to_string(),
-        FieldValue::Str(s) | FieldValue::Decimal(s) => s.to_owned(),
+        FieldValue::Str(s) | FieldValue::Decimal(s, _) => s.to_owned(),
         FieldValue::Bytes(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
     }
 }

@@ -2,6 +2,7 @@
 //! tables: values, the Connect → TDengine type table, identifier and literal
 //! rules, row mapping, schema creation and evolution, and SQL writes.
 
+pub mod decimal;
 pub mod json_text;
 pub mod mapping;
 pub mod schema;

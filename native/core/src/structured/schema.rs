@@ -12,8 +12,9 @@
 //! | Timestamp (logical)         | TIMESTAMP (database precision) |
 //! | Date (logical)              | TIMESTAMP (midnight UTC)   |
 //! | Time (logical)              | INT (ms since midnight)    |
-//! | Decimal (logical)           | VARCHAR (exact decimal text; TDengine 3.3.2 has no DECIMAL) |
+//! | Decimal (logical)           | DECIMAL(p,s) on servers 3.3.6+ (see decimal.rs); VARCHAR (exact text) before, and for tags |
 
+use super::decimal;
 use super::value::FieldValue;
 use crate::config::Precision;
 
@@ -33,6 +34,8 @@ pub enum Kind {
     NChar,
     Varbinary,
     Timestamp,
+    /// DECIMAL(precision, scale).
+    Decimal(u8, u8),
     /// A type the connector does not write (JSON, GEOMETRY, unsigned, ...).
     Other,
 }
@@ -66,12 +69,16 @@ impl ColType {
             Kind::NChar => format!("NCHAR({})", self.width),
             Kind::Varbinary => format!("VARBINARY({})", self.width),
             Kind::Timestamp => "TIMESTAMP".into(),
+            Kind::Decimal(p, s) => format!("DECIMAL({p},{s})"),
             Kind::Other => "OTHER".into(),
         }
     }
 
     /// Parses a `DESCRIBE` type name and length.
     pub fn from_describe(type_name: &str, length: u32) -> Self {
+        if let Some((p, s)) = decimal::from_describe(type_name) {
+            return ColType::of(Kind::Decimal(p, s));
+        }
         let kind = match type_name.to_ascii_uppercase().as_str() {
             "BOOL" => Kind::Bool,
             "TINYINT" => Kind::TinyInt,
@@ -100,7 +107,7 @@ impl ColType {
 /// Bytes (or characters, for NCHAR) a text value needs.
 pub fn text_len(v: &FieldValue<'_>, kind: Kind) -> Option<u32> {
     let n = match v {
-        FieldValue::Str(s) | FieldValue::Decimal(s) => {
+        FieldValue::Str(s) | FieldValue::Decimal(s, _) => {
             if kind == Kind::NChar {
                 s.chars().count()
             } else {
@@ -122,9 +129,16 @@ pub fn width_for(len: u32) -> u32 {
 }
 
 /// The column type a value creates; None for null (no type to infer).
-pub fn natural_type(v: &FieldValue<'_>) -> Option<ColType> {
-    Some(match v {
-        FieldValue::Null => return None,
+/// `decimals`: the server has DECIMAL and the field is a column (tags cannot
+/// be DECIMAL); otherwise a decimal creates VARCHAR. Err: a decimal no
+/// DECIMAL column can hold.
+pub fn natural_type(v: &FieldValue<'_>, decimals: bool) -> Result<Option<ColType>, String> {
+    Ok(Some(match v {
+        FieldValue::Null => return Ok(None),
+        FieldValue::Decimal(text, declared) if decimals => {
+            let (p, s) = decimal::column_for(text, *declared)?;
+            ColType::of(Kind::Decimal(p, s))
+        }
         FieldValue::Bool(_) => ColType::of(Kind::Bool),
         FieldValue::I8(_) => ColType::of(Kind::TinyInt),
         FieldValue::I16(_) => ColType::of(Kind::SmallInt),
@@ -133,7 +147,7 @@ pub fn natural_type(v: &FieldValue<'_>) -> Option<ColType> {
         FieldValue::F32(_) => ColType::of(Kind::Float),
         FieldValue::F64(_) => ColType::of(Kind::Double),
         FieldValue::TimestampMs(_) | FieldValue::Date(_) => ColType::of(Kind::Timestamp),
-        FieldValue::Str(_) | FieldValue::Decimal(_) => ColType {
+        FieldValue::Str(_) | FieldValue::Decimal(..) => ColType {
             kind: Kind::Varchar,
             width: width_for(text_len(v, Kind::Varchar).unwrap_or(0)),
         },
@@ -141,7 +155,7 @@ pub fn natural_type(v: &FieldValue<'_>) -> Option<ColType> {
             kind: Kind::Varbinary,
             width: width_for(text_len(v, Kind::Varbinary).unwrap_or(0)),
         },
-    })
+    }))
 }
 
 /// Milliseconds since the epoch in the database's precision.
@@ -221,8 +235,15 @@ pub fn literal(
             }
             let _ = write!(out, "{x:?}");
         }
+        Kind::Decimal(p, s) => match v {
+            FieldValue::Decimal(text, _) => decimal::literal(text, p, s, out)?,
+            _ => {
+                let x = integer(v).ok_or_else(mismatch)?;
+                decimal::literal(&x.to_string(), p, s, out)?;
+            }
+        },
         Kind::Varchar | Kind::NChar => match v {
-            FieldValue::Str(s) | FieldValue::Decimal(s) => {
+            FieldValue::Str(s) | FieldValue::Decimal(s, _) => {
                 if text_len(v, t.kind).unwrap_or(u32::MAX) > t.width {
                     return Err(format!(
                         "text of {} bytes is longer than {}",
@@ -289,26 +310,45 @@ mod tests {
 
     #[test]
     fn natural_types_follow_the_table() {
-        assert_eq!(natural_type(&FieldValue::I16(1)).unwrap().sql(), "SMALLINT");
         assert_eq!(
-            natural_type(&FieldValue::Str("abc")).unwrap().sql(),
+            natural_type(&FieldValue::I16(1), true)
+                .unwrap()
+                .unwrap()
+                .sql(),
+            "SMALLINT"
+        );
+        assert_eq!(
+            natural_type(&FieldValue::Str("abc"), true)
+                .unwrap()
+                .unwrap()
+                .sql(),
             "VARCHAR(32)"
         );
         assert_eq!(
-            natural_type(&FieldValue::Str(&"x".repeat(100)))
+            natural_type(&FieldValue::Str(&"x".repeat(100)), true)
+                .unwrap()
                 .unwrap()
                 .sql(),
             "VARCHAR(128)"
         );
         assert_eq!(
-            natural_type(&FieldValue::Date(1)).unwrap().sql(),
+            natural_type(&FieldValue::Date(1), true)
+                .unwrap()
+                .unwrap()
+                .sql(),
             "TIMESTAMP"
         );
+        let dec = FieldValue::Decimal("1.5", 0);
         assert_eq!(
-            natural_type(&FieldValue::Decimal("1.5")).unwrap().kind,
+            natural_type(&dec, false).unwrap().unwrap().kind,
             Kind::Varchar
         );
-        assert!(natural_type(&FieldValue::Null).is_none());
+        assert_eq!(
+            natural_type(&dec, true).unwrap().unwrap().sql(),
+            "DECIMAL(38,1)"
+        );
+        assert!(natural_type(&FieldValue::Decimal("1.5", 1), true).is_err());
+        assert!(natural_type(&FieldValue::Null, true).unwrap().is_none());
     }
 
     #[test]
@@ -378,5 +418,16 @@ mod tests {
         assert_eq!(ColType::from_describe("BINARY", 20).kind, Kind::Varchar);
         assert_eq!(ColType::from_describe("INT", 4).width, 0);
         assert_eq!(ColType::from_describe("JSON", 4095).kind, Kind::Other);
+        assert_eq!(
+            ColType::from_describe("DECIMAL(10, 2)", 8).kind,
+            Kind::Decimal(10, 2)
+        );
+        let dec = ColType::of(Kind::Decimal(10, 2));
+        assert_eq!(
+            lit(FieldValue::Decimal("1.50", 0), dec.clone()).unwrap(),
+            "'1.5'"
+        );
+        assert_eq!(lit(FieldValue::I32(7), dec.clone()).unwrap(), "'7'");
+        assert!(lit(FieldValue::Decimal("1.555", 0), dec).is_err());
     }
 }

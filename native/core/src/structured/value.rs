@@ -9,6 +9,7 @@
 //!   10 timestamp (i64 ms since epoch, Connect Timestamp)
 //!   11 date (i32 days since epoch) | 12 time (i32 ms since midnight)
 //!   13 decimal (u32 length, plain decimal text)
+//!   14 decimal of declared precision (u8 precision, u32 length, plain decimal text)
 //! ```
 
 use crate::error::{TdError, TdResult};
@@ -28,7 +29,8 @@ pub enum FieldValue<'a> {
     TimestampMs(i64),
     Date(i32),
     TimeMs(i32),
-    Decimal(&'a str),
+    /// Plain decimal text and its declared precision (0: none declared).
+    Decimal(&'a str, u8),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,13 +73,14 @@ pub fn decode_fields(index: usize, buf: &[u8]) -> TdResult<Vec<Field<'_>>> {
             5 => FieldValue::I64(i64::from_le_bytes(arr(take(8)?))),
             6 => FieldValue::F32(f32::from_le_bytes(arr(take(4)?))),
             7 => FieldValue::F64(f64::from_le_bytes(arr(take(8)?))),
-            8 | 13 => {
+            8 | 13 | 14 => {
+                let precision = if tag == 14 { take(1)?[0] } else { 0 };
                 let n = u32::from_le_bytes(arr(take(4)?)) as usize;
                 let s = std::str::from_utf8(take(n)?).map_err(|_| bad("string is not UTF-8"))?;
                 if tag == 8 {
                     FieldValue::Str(s)
                 } else {
-                    FieldValue::Decimal(s)
+                    FieldValue::Decimal(s, precision)
                 }
             }
             9 => {
@@ -147,7 +150,13 @@ pub fn encode_fields(fields: &[Field<'_>]) -> Vec<u8> {
                 out.push(12);
                 out.extend_from_slice(&v.to_le_bytes())
             }
-            FieldValue::Decimal(s) => text(&mut out, 13, s.as_bytes()),
+            FieldValue::Decimal(s, 0) => text(&mut out, 13, s.as_bytes()),
+            FieldValue::Decimal(s, precision) => {
+                out.push(14);
+                out.push(precision);
+                out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
         }
     }
     out
@@ -214,7 +223,11 @@ mod tests {
             },
             Field {
                 name: "dec",
-                value: FieldValue::Decimal("12.340"),
+                value: FieldValue::Decimal("12.340", 0),
+            },
+            Field {
+                name: "dec10",
+                value: FieldValue::Decimal("-1.5", 10),
             },
         ];
         assert_eq!(decode_fields(0, &encode_fields(&fields)).unwrap(), fields);

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use crate::connection::Conn;
+use crate::connection::{self, Conn};
 
+use super::decimal;
 use super::mapping::{MappingConfig, Row};
 use super::schema::{literal, natural_type, text_len, width_for, ColType, StableSchema, MAX_WIDTH};
 use super::sql::{checked_ident, ident, push_ident, push_qualified, qualified};
@@ -39,6 +40,9 @@ pub struct StructuredWriter {
     precision: Precision,
     /// Super table schemas by database, then super table name.
     schemas: HashMap<String, HashMap<String, StableSchema>>,
+    /// Whether the server has DECIMAL columns; asked when a decimal first
+    /// needs a column, again after the schemas are forgotten.
+    decimals: Option<bool>,
 }
 
 impl StructuredWriter {
@@ -47,6 +51,7 @@ impl StructuredWriter {
             mapping,
             precision,
             schemas: HashMap::new(),
+            decimals: None,
         }
     }
 
@@ -57,11 +62,12 @@ impl StructuredWriter {
     /// Prepares one row, adapting the super table first when allowed.
     pub fn prepare(&mut self, conn: &Conn, db: &str, row: &Row<'_>) -> TdResult<Prepared> {
         let index = row.record;
+        let decimals = self.decimals(conn, row)?;
         if self.cached(db, &row.stable).is_none() {
             let schema = match describe(conn, db, &row.stable)? {
                 Some(s) => s,
                 None if self.mapping.auto_create => {
-                    conn.exec(create_stable_sql(db, row)?)
+                    conn.exec(create_stable_sql(db, row, decimals)?)
                         .map_err(|e| e.into_td(&format!("creating super table {}", row.stable)))?;
                     describe(conn, db, &row.stable)?.ok_or_else(|| {
                         TdError::fatal(format!("super table {} missing after creation", row.stable))
@@ -81,7 +87,9 @@ impl StructuredWriter {
         }
         let changes = self
             .cached(db, &row.stable)
-            .map(|schema| plan_evolution(schema, row))
+            .map(|schema| plan_evolution(schema, row, decimals))
+            .transpose()
+            .map_err(|m| TdError::data(index, m))?
             .unwrap_or_default();
         if !changes.is_empty() {
             if !self.mapping.auto_evolve {
@@ -124,6 +132,32 @@ impl StructuredWriter {
     /// Forgets cached schemas (after a write failed because of a schema change).
     pub fn forget_schemas(&mut self) {
         self.schemas.clear();
+        self.decimals = None;
+    }
+
+    /// Whether decimals of this row may create DECIMAL columns; asks the
+    /// server only for a row that has a decimal.
+    fn decimals(&mut self, conn: &Conn, row: &Row<'_>) -> TdResult<bool> {
+        if let Some(known) = self.decimals {
+            return Ok(known);
+        }
+        if !row
+            .columns
+            .iter()
+            .any(|f| matches!(f.value, FieldValue::Decimal(..)))
+        {
+            return Ok(false);
+        }
+        let version = connection::first_column(
+            conn,
+            "SELECT SERVER_VERSION()".into(),
+            "reading the server version",
+        )?;
+        let known = version
+            .first()
+            .is_some_and(|v| decimal::server_has_decimal(v));
+        self.decimals = Some(known);
+        Ok(known)
     }
 }
 
@@ -155,16 +189,18 @@ fn describe(conn: &Conn, db: &str, stable: &str) -> TdResult<Option<StableSchema
     Ok(Some(schema))
 }
 
-fn field_type(f: &Field<'_>) -> ColType {
+fn field_type(index: usize, f: &Field<'_>, decimals: bool) -> TdResult<ColType> {
     // A field that is null in the first record gets a text type; it widens later.
-    natural_type(&f.value).unwrap_or(ColType {
-        kind: super::schema::Kind::Varchar,
-        width: 32,
-    })
+    Ok(natural_type(&f.value, decimals)
+        .map_err(|m| TdError::data(index, format!("field '{}': {m}", f.name)))?
+        .unwrap_or(ColType {
+            kind: super::schema::Kind::Varchar,
+            width: 32,
+        }))
 }
 
 /// CREATE STABLE from the first row's shape.
-fn create_stable_sql(db: &str, row: &Row<'_>) -> TdResult<String> {
+fn create_stable_sql(db: &str, row: &Row<'_>, decimals: bool) -> TdResult<String> {
     let index = row.record;
     let mut cols = vec![format!(
         "{} TIMESTAMP",
@@ -178,7 +214,7 @@ fn create_stable_sql(db: &str, row: &Row<'_>) -> TdResult<String> {
         cols.push(format!(
             "{} {}",
             checked_ident(index, c.name)?,
-            field_type(c).sql()
+            field_type(index, c, decimals)?.sql()
         ));
     }
     if cols.len() < 2 {
@@ -192,7 +228,7 @@ fn create_stable_sql(db: &str, row: &Row<'_>) -> TdResult<String> {
         tags.push(format!(
             "{} {}",
             checked_ident(index, t.name)?,
-            field_type(t).sql()
+            field_type(index, t, false)?.sql()
         ));
     }
     if tags.is_empty() {
@@ -209,10 +245,15 @@ fn create_stable_sql(db: &str, row: &Row<'_>) -> TdResult<String> {
     ))
 }
 
-/// ALTER clauses the row needs: new columns and tags, wider text.
-fn plan_evolution(schema: &StableSchema, row: &Row<'_>) -> Vec<String> {
+/// ALTER clauses the row needs: new columns and tags, wider text; Err for a
+/// value no new column can hold.
+fn plan_evolution(
+    schema: &StableSchema,
+    row: &Row<'_>,
+    decimals: bool,
+) -> Result<Vec<String>, String> {
     let mut changes = Vec::new();
-    let mut plan = |fields: &[Field<'_>], is_tag: bool| {
+    let mut plan = |fields: &[Field<'_>], is_tag: bool| -> Result<(), String> {
         let (what, existing) = if is_tag {
             ("TAG", &schema.tags)
         } else {
@@ -222,7 +263,9 @@ fn plan_evolution(schema: &StableSchema, row: &Row<'_>) -> Vec<String> {
             let Ok(name) = ident(f.name) else { continue }; // refused when rendering
             match existing.iter().find(|(n, _)| n == f.name) {
                 None => {
-                    if let Some(t) = natural_type(&f.value) {
+                    let t = natural_type(&f.value, decimals && !is_tag)
+                        .map_err(|m| format!("field '{}': {m}", f.name))?;
+                    if let Some(t) = t {
                         changes.push(format!("ADD {what} {name} {}", t.sql()));
                     }
                 }
@@ -240,10 +283,11 @@ fn plan_evolution(schema: &StableSchema, row: &Row<'_>) -> Vec<String> {
                 Some(_) => {}
             }
         }
+        Ok(())
     };
-    plan(&row.columns, false);
-    plan(&row.tags, true);
-    changes
+    plan(&row.columns, false)?;
+    plan(&row.tags, true)?;
+    Ok(changes)
 }
 
 /// The row's INSERT fragments; Err says why a value does not fit.
@@ -414,7 +458,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            create_stable_sql("db", &r).unwrap(),
+            create_stable_sql("db", &r, false).unwrap(),
             "CREATE STABLE IF NOT EXISTS `db`.`meters` (`ts` TIMESTAMP, `temp` DOUBLE, `odd name` VARCHAR(32)) TAGS (`site` VARCHAR(32))"
         );
     }
@@ -444,7 +488,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            plan_evolution(&schema(), &r),
+            plan_evolution(&schema(), &r, false).unwrap(),
             vec!["MODIFY COLUMN `note` VARCHAR(32)", "ADD COLUMN `hum` INT"]
         );
     }

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 9;
+  public static final int ABI_VERSION = 10;
 
   private TdNative() {}
 

@@ -33,6 +33,9 @@ final class StructuredValueEncoder {
   static final int DATE = 11;
   static final int TIME = 12;
   static final int DECIMAL = 13;
+  /** A decimal whose schema declares its precision (Avro/Protobuf converters do). */
+  static final int DECIMAL_OF_PRECISION = 14;
+  static final String PRECISION_PARAMETER = "connect.decimal.precision";
   private static final long MS_PER_DAY = 86_400_000L;
 
   private StructuredValueEncoder() {}
@@ -51,6 +54,20 @@ final class StructuredValueEncoder {
       throw new DataException("more than 65535 fields after flattening");
     }
     out.putShortAt(0, count);
+  }
+
+  /** The schema's declared precision, 0 when none (or not one TDengine could hold). */
+  static int declaredPrecision(Schema s) {
+    String text = s.parameters() == null ? null : s.parameters().get(PRECISION_PARAMETER);
+    if (text == null) {
+      return 0;
+    }
+    try {
+      int p = Integer.parseInt(text.trim());
+      return p >= 1 && p <= 255 ? p : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static int struct(String prefix, Struct struct, ByteSink out) {
@@ -92,7 +109,13 @@ final class StructuredValueEncoder {
       return;
     }
     if (Decimal.LOGICAL_NAME.equals(logical)) {
-      out.u8(DECIMAL);
+      int precision = declaredPrecision(s);
+      if (precision > 0) {
+        out.u8(DECIMAL_OF_PRECISION);
+        out.u8(precision);
+      } else {
+        out.u8(DECIMAL);
+      }
       out.lengthPrefixed(((BigDecimal) v).toPlainString().getBytes(StandardCharsets.UTF_8));
       return;
     }

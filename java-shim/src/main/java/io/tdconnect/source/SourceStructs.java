@@ -19,7 +19,8 @@ import org.apache.kafka.connect.errors.DataException;
  * out.format=struct: builds typed Connect Structs from a row's columns and
  * tags (native/core/src/source/typed.rs). Every TDengine type maps without
  * overflow: unsigned types widen (BIGINT UNSIGNED becomes a Decimal with
- * scale 0), VARBINARY and GEOMETRY (WKB) are bytes, JSON tags are text.
+ * scale 0), DECIMAL(p,s) becomes a Decimal of scale s (precision in the
+ * schema's connect.decimal.precision parameter), VARBINARY and GEOMETRY (WKB) are bytes, JSON tags are text.
  * One schema per distinct field list, so a column added upstream yields
  * records with the new schema at once.
  */
@@ -39,8 +40,22 @@ final class SourceStructs {
     return name.replaceAll("[^A-Za-z0-9_]", "_");
   }
 
-  /** The Connect schema of a TDengine type code. */
+  /** TDengine's DECIMAL type code; its field carries precision and scale. */
+  static final int DECIMAL = 17;
+
+  /** A DECIMAL field's type key: the code with precision and scale above it. */
+  static int decimalKey(int precision, int scale) {
+    return DECIMAL | precision << 8 | scale << 16;
+  }
+
+  /** The Connect schema of a TDengine type code (a decimal's: its key). */
   Schema schemaOf(int type, String field) {
+    if ((type & 0xFF) == DECIMAL) {
+      return Decimal.builder(type >>> 16)
+          .parameter("connect.decimal.precision", Integer.toString(type >>> 8 & 0xFF))
+          .optional()
+          .build();
+    }
     switch (type) {
       case 1: return Schema.OPTIONAL_BOOLEAN_SCHEMA;
       case 2: return Schema.OPTIONAL_INT8_SCHEMA;
@@ -50,7 +65,7 @@ final class SourceStructs {
       case 6: return Schema.OPTIONAL_FLOAT32_SCHEMA;
       case 7: return Schema.OPTIONAL_FLOAT64_SCHEMA;
       case 9: return timestampsAsConnectTimestamp ? Timestamp.builder().optional().build() : Schema.OPTIONAL_INT64_SCHEMA;
-      case 8: case 10: case 15: case 17: return Schema.OPTIONAL_STRING_SCHEMA;
+      case 8: case 10: case 15: return Schema.OPTIONAL_STRING_SCHEMA;
       case 11: return Schema.OPTIONAL_INT16_SCHEMA;
       case 12: return Schema.OPTIONAL_INT32_SCHEMA;
       case 13: return Schema.OPTIONAL_INT64_SCHEMA;
@@ -93,6 +108,10 @@ final class SourceStructs {
         in.position(in.position() + length);
       }
       int type = in.get() & 0xFF;
+      if (type == DECIMAL) {
+        int precision = in.get() & 0xFF;
+        type = decimalKey(precision, in.get() & 0xFF);
+      }
       if (type != lastTypes[i]) {
         same = false;
         lastTypes[i] = type;
@@ -144,6 +163,15 @@ final class SourceStructs {
   }
 
   private Object value(ByteBuffer in, int type) {
+    if ((type & 0xFF) == DECIMAL) {
+      String text = text(in, in.getInt());
+      try {
+        // The server renders every value with the column's scale: exact.
+        return new BigDecimal(text).setScale(type >>> 16);
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new DataException("DECIMAL value '" + text + "' does not fit its column's scale", e);
+      }
+    }
     switch (type) {
       case 1: return in.get() != 0;
       case 2: return in.get();
@@ -169,7 +197,7 @@ final class SourceStructs {
         BigInteger unsigned = BigInteger.valueOf(bits >>> 1).shiftLeft(1).or(BigInteger.valueOf(bits & 1));
         return new BigDecimal(unsigned);
       }
-      case 8: case 10: case 15: case 17: return text(in, in.getInt());
+      case 8: case 10: case 15: return text(in, in.getInt());
       default: {
         byte[] b = new byte[in.getInt()];
         in.get(b);

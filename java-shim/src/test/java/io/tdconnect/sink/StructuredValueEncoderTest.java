@@ -71,6 +71,23 @@ class StructuredValueEncoderTest {
   }
 
   @Test
+  void decimalsCarryTheirDeclaredPrecision() {
+    Schema declared = Decimal.builder(3).parameter("connect.decimal.precision", "10").build();
+    Schema schema = SchemaBuilder.struct().field("d", declared).build();
+    ByteSink sink = new ByteSink();
+    StructuredValueEncoder.encode(new Struct(schema).put("d", new BigDecimal("-1.500")), sink);
+    ByteBuffer b = sink.contents().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(1, b.getShort());
+    assertEquals("d", name(b));
+    assertEquals(StructuredValueEncoder.DECIMAL_OF_PRECISION, b.get());
+    assertEquals(10, b.get());
+    byte[] dec = new byte[b.getInt()];
+    b.get(dec);
+    assertEquals("-1.500", new String(dec, StandardCharsets.UTF_8));
+    assertEquals(b.limit(), b.position());
+  }
+
+  @Test
   void schemalessMapsFlattenAndListsAreRefused() {
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("x", 1L);
