@@ -15,6 +15,12 @@ pub struct ConnectionConfig {
     /// Path of libtaos for `taos://` DSNs; default is the loader's search path.
     #[serde(default)]
     pub native_library: Option<String>,
+    /// PEM bundle of CAs trusted for `wss://` (see tls/); default: the system's.
+    #[serde(default)]
+    pub tls_ca_file: Option<String>,
+    /// Whether `wss://` checks that the certificate names the host.
+    #[serde(default = "yes")]
+    pub tls_verify_hostname: bool,
     /// Connection attempts before giving up on a transient failure.
     #[serde(default = "one")]
     pub attempts: u32,
@@ -25,6 +31,10 @@ pub struct ConnectionConfig {
     /// a request unanswered by then is abandoned with its connection.
     #[serde(default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn one() -> u32 {

@@ -137,7 +137,17 @@ pub fn reconnect(cfg: &ConnectionConfig, database: Option<&str>) -> TdResult<Con
 }
 
 fn connect_with(cfg: &ConnectionConfig, database: Option<&str>, attempts: u32) -> TdResult<Conn> {
-    let dsn = build_dsn(cfg, database)?;
+    let (routed, tunnel) = crate::tls::route(cfg)?;
+    if let Some(t) = &tunnel {
+        t.take_refusal(); // an old one explains nothing now
+    }
+    let dsn = build_dsn(
+        &ConnectionConfig {
+            dsn: routed,
+            ..cfg.clone()
+        },
+        database,
+    )?;
     let builder = TaosBuilder::from_dsn(dsn)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", cfg.dsn)))?;
     let builder = Arc::new(builder);
@@ -152,7 +162,7 @@ fn connect_with(cfg: &ConnectionConfig, database: Option<&str>, attempts: u32) -
                 .and_then(|taos| taos.exec("SELECT SERVER_STATUS()").map(|_| taos))
                 .map_err(|e| TdError::from_taos(&context, e))
         });
-        match connected {
+        match connected.map_err(|e| crate::tls::explain(tunnel.as_ref(), e)) {
             Ok(taos) => {
                 return Ok(Conn {
                     taos: Arc::new(Mutex::new(taos)),
@@ -280,6 +290,8 @@ mod tests {
             user: "root".into(),
             password: "p@ss:w/rd?".into(),
             native_library: Some("/opt/lib/libtaos.so".into()),
+            tls_ca_file: None,
+            tls_verify_hostname: true,
             attempts: 1,
             backoff_ms: 0,
             request_timeout_ms: 1000,

@@ -12,6 +12,7 @@ pub mod probe;
 pub mod sink;
 pub mod source;
 pub mod structured;
+pub mod tls;
 
 pub use error::{TdError, TdResult};
 

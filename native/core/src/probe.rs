@@ -92,6 +92,11 @@ fn check_within(cfg: &ConnectionConfig, expect: &Expect) -> Vec<(String, String)
 /// Which key a failed connect points at: credentials, or the URL.
 fn connect_problem(cfg: &ConnectionConfig, e: &TdError) -> (String, String) {
     let text = e.to_string();
+    for key in ["connection.tls.verify.hostname", "connection.tls.ca.file"] {
+        if text.contains(key) {
+            return (key.into(), text);
+        }
+    }
     let lower = text.to_ascii_lowercase();
     let credentials = [
         "0x0357",

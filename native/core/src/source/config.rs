@@ -107,6 +107,8 @@ mod tests {
                 user: "root".into(),
                 password: "taosdata".into(),
                 native_library: None,
+                tls_ca_file: None,
+                tls_verify_hostname: true,
                 attempts: 1,
                 backoff_ms: 0,
                 request_timeout_ms: 1000,

@@ -41,7 +41,8 @@ pub(super) fn topic_sql(
 /// The consumer's DSN: the connection's, with credentials and TMQ settings.
 pub(super) fn consumer_dsn(config: &SourceConfig) -> TdResult<Dsn> {
     let c = &config.connection;
-    let mut dsn = Dsn::from_str(&c.dsn)
+    let (routed, _tunnel) = crate::tls::route(c)?; // tunnels live for the process
+    let mut dsn = Dsn::from_str(&routed)
         .map_err(|e| TdError::fatal(format!("connection.url '{}': {e}", c.dsn)))?;
     dsn.username = Some(c.user.clone());
     dsn.password = Some(c.password.clone());

@@ -44,6 +44,20 @@ public final class ConnectionConfigs {
           + " (LD_LIBRARY_PATH, ldconfig). Ignored for WebSocket URLs.";
   private static final String NATIVE_LIBRARY_DISPLAY = "Native client library";
 
+  public static final String TLS_CA_FILE_CONFIG = "connection.tls.ca.file";
+  private static final String TLS_CA_FILE_DOC =
+      "PEM file of the certificate authorities to trust for wss:// URLs, e.g. the private CA or"
+          + " self-signed certificate of the TLS endpoint in front of taosAdapter. Empty: the"
+          + " system's trust store. Each connector has its own.";
+  private static final String TLS_CA_FILE_DISPLAY = "TLS CA file";
+
+  public static final String TLS_VERIFY_HOSTNAME_CONFIG = "connection.tls.verify.hostname";
+  private static final String TLS_VERIFY_HOSTNAME_DOC =
+      "Whether wss:// checks that the server's certificate names the host of connection.url."
+          + " Turn off only for a server reached by an address its certificate does not name;"
+          + " the certificate chain is checked either way.";
+  private static final String TLS_VERIFY_HOSTNAME_DISPLAY = "TLS host name check";
+
   public static final String ATTEMPTS_CONFIG = "connection.attempts";
   private static final String ATTEMPTS_DOC =
       "Attempts to open a connection when TDengine is unreachable or busy.";
@@ -83,7 +97,8 @@ public final class ConnectionConfigs {
             ++order,
             Width.LONG,
             URL_DISPLAY,
-            java.util.Collections.singletonList(NATIVE_LIBRARY_CONFIG))
+            java.util.Arrays.asList(
+                NATIVE_LIBRARY_CONFIG, TLS_CA_FILE_CONFIG, TLS_VERIFY_HOSTNAME_CONFIG))
         .define(
             USER_CONFIG, Type.STRING, "root", Importance.HIGH, USER_DOC, GROUP, ++order, Width.SHORT,
             USER_DISPLAY)
@@ -120,6 +135,30 @@ public final class ConnectionConfigs {
             NATIVE_LIBRARY_DISPLAY,
             java.util.Collections.<String>emptyList(),
             Visibility.when(URL_CONFIG, ConnectionConfigs::nativeUrl))
+        .define(
+            TLS_CA_FILE_CONFIG,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            TLS_CA_FILE_DOC,
+            GROUP,
+            ++order,
+            Width.LONG,
+            TLS_CA_FILE_DISPLAY,
+            java.util.Collections.<String>emptyList(),
+            Visibility.when(URL_CONFIG, ConnectionConfigs::tlsUrl))
+        .define(
+            TLS_VERIFY_HOSTNAME_CONFIG,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            TLS_VERIFY_HOSTNAME_DOC,
+            GROUP,
+            ++order,
+            Width.SHORT,
+            TLS_VERIFY_HOSTNAME_DISPLAY,
+            java.util.Collections.<String>emptyList(),
+            Visibility.when(URL_CONFIG, ConnectionConfigs::tlsUrl))
         .define(
             ATTEMPTS_CONFIG,
             Type.INT,
@@ -202,6 +241,15 @@ public final class ConnectionConfigs {
     }
   }
 
+  /** Whether a connection.url value speaks WebSocket over TLS. */
+  static boolean tlsUrl(Object url) {
+    try {
+      return url instanceof String && TdengineUrl.parse((String) url).dsn().startsWith("wss://");
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The parsed {@code connection.url} of a config built on {@link #define}. */
   public static TdengineUrl url(AbstractConfig config) {
     return TdengineUrl.parse(config.getString(URL_CONFIG));
@@ -232,6 +280,13 @@ public final class ConnectionConfigs {
             .put("request_timeout_ms", config.getLong(REQUEST_TIMEOUT_MS_CONFIG));
     if (lib != null && !lib.isEmpty()) {
       json.put("native_library", lib);
+    }
+    String ca = config.getString(TLS_CA_FILE_CONFIG);
+    if (ca != null && !ca.trim().isEmpty()) {
+      json.put("tls_ca_file", ca.trim());
+    }
+    if (!config.getBoolean(TLS_VERIFY_HOSTNAME_CONFIG)) {
+      json.put("tls_verify_hostname", false);
     }
     return json;
   }
