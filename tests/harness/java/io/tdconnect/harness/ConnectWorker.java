@@ -24,6 +24,7 @@ public final class ConnectWorker {
   private final Path libs;
   private ManagedProcess process;
   private List<String> jvm = ManagedProcess.TEST_JVM;
+  private Path javaHome = ManagedProcess.TEST_JAVA_HOME;
   private final List<String> extraProperties = new ArrayList<>();
 
   /**
@@ -58,6 +59,12 @@ public final class ConnectWorker {
   /** JVM options of the worker (default {@link ManagedProcess#TEST_JVM}); call before start. */
   public ConnectWorker withJvm(List<String> options) {
     this.jvm = options;
+    return this;
+  }
+
+  /** The Java runtime the worker runs on (default: the test JVM's); call before start. */
+  public ConnectWorker withJavaHome(Path home) {
+    this.javaHome = home;
     return this;
   }
 
@@ -120,6 +127,7 @@ public final class ConnectWorker {
     process =
         ManagedProcess.startJava(
             name,
+            javaHome,
             libs,
             main,
             dir.resolve("worker.log"),

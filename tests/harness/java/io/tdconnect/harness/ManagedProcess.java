@@ -32,12 +32,22 @@ public final class ManagedProcess {
           "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15",
           "-Djava.awt.headless=true");
 
+  /** The Java home of this (the test) JVM. */
+  public static final Path TEST_JAVA_HOME = Path.of(System.getProperty("java.home"));
+
   /** Starts {@code java jvmArgs -cp libs/* mainClass args} with output appended to {@code log}. */
   public static ManagedProcess startJava(
       String name, Path libs, String mainClass, Path log, List<String> jvmArgs, String... args)
       throws IOException {
+    return startJava(name, TEST_JAVA_HOME, libs, mainClass, log, jvmArgs, args);
+  }
+
+  /** Like {@link #startJava(String, Path, String, Path, List, String...)} with the java of {@code javaHome}. */
+  public static ManagedProcess startJava(
+      String name, Path javaHome, Path libs, String mainClass, Path log, List<String> jvmArgs, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaHome.resolve("bin").resolve("java").toString());
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(libs.toAbsolutePath() + "/*");

@@ -26,6 +26,8 @@ final class TestCluster {
   static final String VERSION = System.getProperty("tdconnect.version");
   static final String LATEST = System.getProperty("kafka.latest.version");
   static final String LEGACY = System.getProperty("kafka.legacy.version");
+  /** The oldest worker of the compatibility matrix (WorkerMatrixIT only). */
+  static final String OLDEST = System.getProperty("kafka.oldest.version");
   static final Path WORK = Path.of(System.getProperty("tdconnect.work.dir"));
   static final Path DIST = Path.of(System.getProperty("kafka.dist.dir"));
 
