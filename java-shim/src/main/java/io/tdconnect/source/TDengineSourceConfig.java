@@ -88,8 +88,9 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
   private static final String POLL_INTERVAL_MS_DOC =
-      "Longest time one poll waits for new data before returning to the worker; in query mode"
-          + " also how often idle tables are queried again and new or dropped tables looked for.";
+      "Longest time one poll waits for new data before returning to the worker (stop() ends a"
+          + " task within it); in query mode also how often idle tables are queried again and new or"
+          + " dropped tables looked for.";
   private static final String POLL_INTERVAL_MS_DISPLAY = "Poll interval (ms)";
 
   public static final String DISCOVERY_INTERVAL_MS_CONFIG = "discovery.interval.ms";
