@@ -40,7 +40,9 @@ final class TestCluster {
     /** Exactly-once source support (KIP-618) enabled. */
     EOS_DISTRIBUTED(LATEST, ConnectWorker.Mode.DISTRIBUTED, "service_load", 18087),
     /** Connect's default offset commit interval (60 s): nothing but the task flushes sooner. */
-    QUIET_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18088);
+    QUIET_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18088),
+    /** With the Prometheus JMX exporter agent and the shipped rules, serving on {@link TestCluster#EXPORTER_PORT}. */
+    METRICS_STANDALONE(LATEST, ConnectWorker.Mode.STANDALONE, "service_load", 18089);
 
     final String kafkaVersion;
     final ConnectWorker.Mode mode;
@@ -58,6 +60,9 @@ final class TestCluster {
       return name().toLowerCase().replace('_', '-');
     }
   }
+
+  /** Where METRICS_STANDALONE's JMX exporter agent serves /metrics. */
+  static final int EXPORTER_PORT = 18090;
 
   private static KafkaBroker broker;
   private static Path pluginPath;
@@ -103,10 +108,27 @@ final class TestCluster {
       if (w == Worker.QUIET_STANDALONE) {
         worker.withProperties(List.of("offset.flush.interval.ms=60000"));
       }
+      if (w == Worker.METRICS_STANDALONE) {
+        worker.withJvm(withExporterAgent());
+      }
       worker.start();
       workers.put(w, worker);
     }
     return worker;
+  }
+
+  /** The test JVM options plus the JMX exporter agent with the rules file the Hub archive ships. */
+  private static List<String> withExporterAgent() throws Exception {
+    ManagedProcess.requireFreePort(EXPORTER_PORT);
+    Path rules = installedComponent().resolve("etc").resolve(io.tdconnect.harness.MonitoringFiles.RULES);
+    List<String> jvm = new java.util.ArrayList<>(ManagedProcess.TEST_JVM);
+    jvm.add("-javaagent:" + System.getProperty("jmx.exporter.agent") + "=127.0.0.1:" + EXPORTER_PORT + ":" + rules);
+    return jvm;
+  }
+
+  /** The component directory the Hub archive was installed to. */
+  static Path installedComponent() throws Exception {
+    return pluginPath().resolve("tdconnect-kafka-connect-tdengine");
   }
 
   static synchronized Path pluginPath() throws Exception {

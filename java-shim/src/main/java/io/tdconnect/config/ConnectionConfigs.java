@@ -30,12 +30,14 @@ public final class ConnectionConfigs {
   private static final String USER_DISPLAY = "User";
 
   public static final String PASSWORD_CONFIG = "connection.password";
-  private static final String PASSWORD_DOC = "TDengine password.";
+  private static final String PASSWORD_DOC =
+      "TDengine password. May come from a Kafka config provider, e.g. ${file:/path:key}; never logged.";
   private static final String PASSWORD_DISPLAY = "Password";
 
   public static final String DATABASE_CONFIG = "connection.database";
   private static final String DATABASE_DOC =
-      "TDengine database. Overrides a database given in connection.url.";
+      "TDengine database; overrides a database in the connection.url path. The sink creates it if"
+          + " missing (with data.precision); the source needs one.";
   private static final String DATABASE_DISPLAY = "Database";
 
   public static final String NATIVE_LIBRARY_CONFIG = "connection.native.library.path";
@@ -60,7 +62,9 @@ public final class ConnectionConfigs {
 
   public static final String ATTEMPTS_CONFIG = "connection.attempts";
   private static final String ATTEMPTS_DOC =
-      "Attempts to open a connection when TDengine is unreachable or busy.";
+      "Attempts to connect when a source task opens its reader while TDengine is unreachable or busy."
+          + " The sink connects once at start (a server away then is retried by its writes); every"
+          + " reconnect after a failure makes one attempt, spaced by the retry backoff.";
   private static final String ATTEMPTS_DISPLAY = "Connection attempts";
 
   public static final String BACKOFF_MS_CONFIG = "connection.backoff.ms";
@@ -77,8 +81,9 @@ public final class ConnectionConfigs {
   public static final String PROGRESS_LOG_INTERVAL_MS_CONFIG = "progress.log.interval.ms";
   private static final String PROGRESS_LOG_INTERVAL_MS_DOC =
       "How often a task logs one INFO line of progress (rows written or records produced since"
-          + " the last line, lag, retrying or not, last error); 0 turns it off. A task that is"
-          + " stalled and one that is idle read differently there.";
+          + " the last line, buffered, dead-lettered, lag, and RETRYING with the outage's length and"
+          + " last error, or idle); 0 turns it off. A stalled task and an idle one read differently"
+          + " there. At start each task logs the server's version and address.";
   private static final String PROGRESS_LOG_INTERVAL_MS_DISPLAY = "Progress log interval (ms)";
 
   private ConnectionConfigs() {}

@@ -20,7 +20,10 @@ public class TDengineSinkConfig extends AbstractConfig {
   public static final String SCHEMALESS_CONFIG = "db.schemaless";
   private static final String SCHEMALESS_DOC =
       "Text protocol of String (or UTF-8 byte[]) record values: line (InfluxDB line protocol),"
-          + " telnet (OpenTSDB telnet) or json (OpenTSDB JSON). A value may hold several lines.";
+          + " telnet (OpenTSDB telnet) or json (OpenTSDB JSON object or array). A line or telnet value"
+          + " may hold several lines; JSON documents are checked natively and the data points of a"
+          + " batch's documents sent as one array (TDengine 3.3.7 reads only the first of several"
+          + " documents in one call).";
   private static final String SCHEMALESS_DISPLAY = "Schemaless protocol";
   private static final Choices SCHEMALESS_CHOICES = Choices.of("line", "telnet", "json");
 
@@ -48,14 +51,16 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String DATABASE_PREFIX_DISPLAY = "Database prefix (per topic)";
 
   public static final String BATCH_SIZE_CONFIG = "batch.size";
-  private static final String BATCH_SIZE_DOC = "Most rows sent to TDengine in one write.";
+  private static final String BATCH_SIZE_DOC =
+      "Most records per TDengine write; records are buffered across put() calls up to this many.";
   private static final String BATCH_SIZE_DISPLAY = "Batch size";
 
   public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
   private static final String FLUSH_INTERVAL_MS_DOC =
       "Records are buffered across put() calls and written when batch.size records or"
-          + " buffer.max.bytes are reached, when the oldest has waited this long, or at each offset"
-          + " commit (offset.flush.interval.ms). 0 writes every put() at once.";
+          + " buffer.max.bytes are reached, when the oldest has waited this long (also on a quiet"
+          + " topic: the task asks Connect to call it again in time), or at each offset commit"
+          + " (offset.flush.interval.ms). 0 writes every put() at once.";
   private static final String FLUSH_INTERVAL_MS_DISPLAY = "Flush interval (ms)";
 
   public static final String BUFFER_MAX_BYTES_CONFIG = "buffer.max.bytes";
@@ -94,8 +99,8 @@ public class TDengineSinkConfig extends AbstractConfig {
 
   public static final String TIMESTAMP_FIELD_CONFIG = "timestamp.field";
   private static final String TIMESTAMP_FIELD_DOC =
-      "Field holding the row timestamp (Connect Timestamp/Date, or an integer in"
-          + " timestamp.unit). Empty: the Kafka record timestamp.";
+      "Field holding the row timestamp (Connect Timestamp/Date, an integer in timestamp.unit, or"
+          + " text in timestamp.format). Empty: the Kafka record timestamp.";
   private static final String TIMESTAMP_FIELD_DISPLAY = "Timestamp field";
 
   public static final String TIMESTAMP_UNIT_CONFIG = "timestamp.unit";

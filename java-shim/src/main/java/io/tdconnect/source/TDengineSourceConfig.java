@@ -44,9 +44,10 @@ public class TDengineSourceConfig extends AbstractConfig {
   public static final String OUT_FORMAT_CONFIG = "out.format";
   private static final String OUT_FORMAT_DOC =
       "Record values: json (an object of columns and tags; timestamps as integers in the database"
-          + " precision, bytes as base64), line (InfluxDB line protocol with TDengine's typed"
-          + " number suffixes) or struct (a typed Connect Struct for any converter: Avro,"
-          + " Protobuf, JSON Schema). Keys are the child table name.";
+          + " precision, bytes as base64, DECIMAL as exact JSON numbers), line (InfluxDB line"
+          + " protocol with TDengine's typed number suffixes; DECIMAL as an exact quoted string) or"
+          + " struct (a typed Connect Struct for any converter: Avro, Protobuf, JSON Schema;"
+          + " DECIMAL as Connect Decimal). Keys are the child table name.";
   private static final String OUT_FORMAT_DISPLAY = "Output format";
   private static final Choices OUT_FORMAT_CHOICES = Choices.of("json", "line", "struct");
 
@@ -88,8 +89,9 @@ public class TDengineSourceConfig extends AbstractConfig {
 
   public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
   private static final String POLL_INTERVAL_MS_DOC =
-      "Longest time one poll waits for new data before returning to the worker; in query mode"
-          + " also how often idle tables are queried again and new or dropped tables looked for.";
+      "Longest time one poll waits for new data before returning to the worker (stop() ends a"
+          + " task within it); in query mode also how often idle tables are queried again and new or"
+          + " dropped tables looked for.";
   private static final String POLL_INTERVAL_MS_DISPLAY = "Poll interval (ms)";
 
   public static final String DISCOVERY_INTERVAL_MS_CONFIG = "discovery.interval.ms";
