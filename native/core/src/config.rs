@@ -92,6 +92,20 @@ pub struct SinkConfig {
     /// (`text.values=json`), not schemaless protocol text.
     #[serde(default)]
     pub text_json: bool,
+    /// How line protocol is written (`write.path`).
+    #[serde(default)]
+    pub write_path: WritePath,
+}
+
+/// `schemaless`: TDengine's schemaless insert parses the lines on the
+/// server; `native`: the connector parses line protocol and writes SQL into
+/// the same tables (see `sink::native`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WritePath {
+    #[default]
+    Schemaless,
+    Native,
 }
 
 fn default_batch_size() -> usize {

@@ -9,7 +9,9 @@
 //! been written; writing them again is harmless, as TDengine overwrites a
 //! row with the same timestamp in the same subtable).
 
+pub mod lines;
 mod narrowing;
+mod native;
 pub mod text;
 
 use std::collections::HashMap;
@@ -18,7 +20,7 @@ pub use narrowing::{write_narrowing, HasRecord};
 pub use text::Line;
 
 use crate::batch::{self, Value};
-use crate::config::SinkConfig;
+use crate::config::{Protocol, SinkConfig, WritePath};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
@@ -33,6 +35,7 @@ pub struct SinkWriter {
     /// Connections by database, opened on first use.
     connections: HashMap<String, Conn>,
     structured: StructuredWriter,
+    native: native::NativeLines,
     nodelay: nodelay::Scans,
     /// Kinds of request (nodelay::SCHEMALESS, SQL) the current write made.
     requests: u8,
@@ -49,6 +52,7 @@ impl SinkWriter {
             config,
             connections: HashMap::new(),
             structured,
+            native: native::NativeLines::default(),
             nodelay,
             requests: 0,
         };
@@ -99,6 +103,7 @@ impl SinkWriter {
             // The connection may be dead (server restarted, network cut):
             // reconnect on the next attempt rather than reuse it.
             self.connections.clear();
+            self.native.forget();
             self.nodelay.reset();
         }
         result
@@ -129,14 +134,24 @@ impl SinkWriter {
             if lines.is_empty() {
                 continue;
             }
-            self.requests |= nodelay::SCHEMALESS;
+            let native = self.config.write_path == WritePath::Native && protocol == Protocol::Line;
+            self.requests |= if native {
+                nodelay::SQL | nodelay::SCHEMALESS
+            } else {
+                nodelay::SCHEMALESS
+            };
             let target = SchemalessTarget {
                 conn: self.connection(&database)?,
                 protocol,
                 precision,
             };
             for chunk in lines.chunks(batch_size) {
-                match write_narrowing(&|l: &[Line]| target.put(l), chunk) {
+                let written = if native {
+                    self.native.write_lines(&target, &database, chunk)
+                } else {
+                    write_narrowing(&|l: &[Line]| target.put(l), chunk)
+                };
+                match written {
                     Ok(n) => rows += n,
                     Err(bad @ TdError::Data { .. }) => {
                         if first_bad

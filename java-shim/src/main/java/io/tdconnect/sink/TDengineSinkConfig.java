@@ -27,6 +27,19 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String SCHEMALESS_DISPLAY = "Schemaless protocol";
   private static final Choices SCHEMALESS_CHOICES = Choices.of("line", "telnet", "json");
 
+  public static final String WRITE_PATH_CONFIG = "write.path";
+  private static final String WRITE_PATH_DOC =
+      "How line protocol (db.schemaless=line) is written: schemaless (TDengine's schemaless"
+          + " insert parses the lines on the server, as TDengine's own connector does) or native"
+          + " (the connector parses them and writes SQL into the same super and child tables"
+          + " schemaless makes: same names, column order, types and widths, its child table names;"
+          + " lines it does not take on, e.g. without tags or timestamp, go through schemaless)."
+          + " native assumes the client defaults of taosAdapter's taos.cfg for schemaless"
+          + " (smlChildTableName, smlAutoChildTableNameDelimiter, smlDot2Underline, smlTsDefaultName"
+          + " unset). Telnet and JSON always go through schemaless.";
+  private static final String WRITE_PATH_DISPLAY = "Write path";
+  private static final Choices WRITE_PATH_CHOICES = Choices.of("schemaless", "native");
+
   public static final String TEXT_VALUES_CONFIG = "text.values";
   private static final String TEXT_VALUES_DOC =
       "How String (or UTF-8 byte[]) values are read: schemaless (text in the db.schemaless"
@@ -171,8 +184,21 @@ public class TDengineSinkConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             TEXT_VALUES_DISPLAY,
-            Collections.singletonList(SCHEMALESS_CONFIG),
+            java.util.Arrays.asList(SCHEMALESS_CONFIG, WRITE_PATH_CONFIG),
             TEXT_VALUES_CHOICES)
+        .define(
+            WRITE_PATH_CONFIG,
+            Type.STRING,
+            "schemaless",
+            WRITE_PATH_CHOICES.validator(),
+            Importance.MEDIUM,
+            WRITE_PATH_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            WRITE_PATH_DISPLAY,
+            Collections.<String>emptyList(),
+            Visibility.whenEquals(TEXT_VALUES_CONFIG, "schemaless").offering(WRITE_PATH_CHOICES))
         .define(
             PRECISION_CONFIG,
             Type.STRING,
@@ -340,7 +366,7 @@ public class TDengineSinkConfig extends AbstractConfig {
 
   /** The configuration the native sink writer is opened with. */
   public String nativeJson() {
-    return Json.object()
+    Json json = Json.object()
         .put("connection", ConnectionConfigs.nativeJson(this))
         .put("database", database())
         .put("database_prefix", databasePrefix())
@@ -348,7 +374,10 @@ public class TDengineSinkConfig extends AbstractConfig {
         .put("precision", precision())
         .put("batch_size", batchSize())
         .put("mapping", mappingJson())
-        .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)))
-        .toString();
+        .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)));
+    if ("native".equals(getString(WRITE_PATH_CONFIG))) {
+      json.put("write_path", "native");
+    }
+    return json.toString();
   }
 }

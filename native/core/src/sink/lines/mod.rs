@@ -1,0 +1,224 @@
+//! InfluxDB line protocol parsed natively, with the results TDengine's own
+//! schemaless insert gives (its rules: `clientSmlLine.c` of TDengine 3.3).
+//! Only lines whose meaning is certain are parsed here; anything else (no
+//! tags, no timestamp, unusual escapes or literals, limits near TDengine's)
+//! is left to the server's schemaless insert, never guessed at.
+
+mod value;
+
+pub use value::SmlValue;
+
+/// TDengine's limits (`clientSml.c`): measurement and key lengths.
+const MAX_MEASUREMENT: usize = 192;
+const MAX_KEY: usize = 64;
+/// Longest tag value (NCHAR) and string field this parser takes on.
+const MAX_TAG_VALUE: usize = 4096;
+const MAX_STRING: usize = 16_384;
+
+/// One line, ready to become a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRow {
+    /// Measurement as written (escapes kept, `.` → `_`): what the child
+    /// table name is hashed from.
+    pub hashed_measurement: String,
+    /// Super table name: the measurement unescaped, `.` → `_`.
+    pub stable: String,
+    /// Tags in line order (values are NCHAR).
+    pub tags: Vec<(String, String)>,
+    /// Fields in line order.
+    pub fields: Vec<(String, SmlValue)>,
+    /// Timestamp as written, in the call's precision (> 0).
+    pub ts: i64,
+}
+
+/// The row of a line, or None when the line is left to the server.
+pub fn parse(line: &str) -> Option<LineRow> {
+    let b = line.as_bytes();
+    // Runs of backslashes have quirks of their own in TDengine's parser.
+    if line.contains("\\\\") || b.first().is_none_or(|c| *c == b' ' || *c == b'#') {
+        return None;
+    }
+    let (measurement, mut at) = scan(b, 0, b", ")?;
+    if b.get(at) != Some(&b',') {
+        return None; // no tags: schemaless adds a `_tag_null` tag; left to it
+    }
+    let raw_measurement = &line[..measurement];
+    let stable = unescape(raw_measurement, b", \\")?.replace('.', "_");
+    if stable.is_empty() || stable.len() > MAX_MEASUREMENT {
+        return None;
+    }
+    let mut tags = Vec::new();
+    loop {
+        at += 1; // the ',' before a tag
+        let (key_end, eq) = scan(b, at, b"= ,")?;
+        if b.get(eq) != Some(&b'=') {
+            return None;
+        }
+        let key = key(&line[at..key_end])?;
+        let (value_end, next) = scan(b, eq + 1, b" ,=")?;
+        if b.get(next) == Some(&b'=') || value_end == eq + 1 {
+            return None;
+        }
+        let value = unescape(&line[eq + 1..value_end], b", =\\")?;
+        if value.len() > MAX_TAG_VALUE {
+            return None;
+        }
+        tags.push((key, value));
+        at = next;
+        match b.get(at) {
+            Some(b',') => continue,
+            Some(b' ') => break,
+            _ => return None,
+        }
+    }
+    while b.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    let mut fields = Vec::new();
+    loop {
+        let (key_end, eq) = scan(b, at, b"= ,")?;
+        if b.get(eq) != Some(&b'=') {
+            return None;
+        }
+        let key = key(&line[at..key_end])?;
+        let (value_end, next) = value::scan(b, eq + 1)?;
+        fields.push((key, SmlValue::parse(&line[eq + 1..value_end], MAX_STRING)?));
+        at = next;
+        match b.get(at) {
+            Some(b',') => at += 1,
+            Some(b' ') => break,
+            _ => return None, // no timestamp: "now", left to the server
+        }
+    }
+    while b.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    let ts_text = &line[at..];
+    // Digits only (TDengine ignores anything after a space; not guessed at).
+    if ts_text.is_empty() || ts_text.len() > 19 || !ts_text.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let ts: i64 = ts_text.parse().ok().filter(|t| *t > 0)?;
+    if has_duplicates(&tags, &fields) {
+        return None;
+    }
+    Some(LineRow {
+        hashed_measurement: raw_measurement.replace('.', "_"),
+        stable,
+        tags,
+        fields,
+        ts,
+    })
+}
+
+/// From `from`, the end of a token (first unescaped byte of `stops`) and
+/// that byte's position (== len at the end of the line).
+fn scan(b: &[u8], from: usize, stops: &[u8]) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' {
+            i += 2; // the escaped byte is part of the token
+            continue;
+        }
+        if stops.contains(&c) {
+            return Some((i, i));
+        }
+        i += 1;
+    }
+    Some((b.len().min(i), b.len()))
+}
+
+/// TDengine's unescape: a backslash before a byte of `set` goes; other
+/// backslashes stay.
+fn unescape(raw: &str, set: &[u8]) -> Option<String> {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() && set.contains(&b[i + 1]) {
+            out.push(b[i + 1]);
+            i += 2;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn key(raw: &str) -> Option<String> {
+    let k = unescape(raw, b", =\\")?;
+    (!k.is_empty()
+        && k.len() <= MAX_KEY
+        && !k.contains('`')
+        && !k.chars().any(char::is_control)
+        && k != "_ts")
+        .then_some(k)
+}
+
+fn has_duplicates(tags: &[(String, String)], fields: &[(String, SmlValue)]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(tags.len() + fields.len());
+    !tags
+        .iter()
+        .map(|(k, _)| k)
+        .chain(fields.iter().map(|(k, _)| k))
+        .all(|k| seen.insert(k.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meters_lines_parse_with_schemaless_types() {
+        let row = parse("meters,location=SF,groupid=2 current=1.2,voltage=220i,phase=0.3f32,on=T,note=\"a \\\"q\\\"\" 1700000000000").unwrap();
+        assert_eq!(row.stable, "meters");
+        assert_eq!(
+            row.tags,
+            vec![
+                ("location".into(), "SF".into()),
+                ("groupid".into(), "2".into())
+            ]
+        );
+        assert_eq!(row.fields[0], ("current".into(), SmlValue::Double(1.2)));
+        assert_eq!(row.fields[1], ("voltage".into(), SmlValue::BigInt(220)));
+        assert_eq!(row.fields[2], ("phase".into(), SmlValue::Float(0.3)));
+        assert_eq!(row.fields[3], ("on".into(), SmlValue::Bool(true)));
+        assert_eq!(
+            row.fields[4],
+            ("note".into(), SmlValue::Varchar("a \"q\"".into()))
+        );
+        assert_eq!(row.ts, 1_700_000_000_000);
+    }
+
+    #[test]
+    fn escapes_follow_tdengine() {
+        let row = parse(r#"my\ m.x,loc\ a=San\ Francisco\,\ CA f\=1=1i8 5"#).unwrap();
+        assert_eq!(row.stable, "my m_x");
+        assert_eq!(row.hashed_measurement, r"my\ m_x");
+        assert_eq!(row.tags, vec![("loc a".into(), "San Francisco, CA".into())]);
+        assert_eq!(row.fields, vec![("f=1".into(), SmlValue::TinyInt(1))]);
+    }
+
+    #[test]
+    fn uncertain_lines_are_left_to_the_server() {
+        for line in [
+            "m f=1 5",           // no tags
+            "m,t=1 f=1",         // no timestamp
+            "m,t=1 f=1 0",       // "now"
+            "m,t=1 f=1 5 extra", // trailing text
+            r"m,t=a\\ f=1 5",    // backslash runs
+            "m,t=1 f=1e3i 5",    // strtoll truncation
+            "m,t=1 f=inf 5",     // non-finite
+            "m,t=1 f=B\"x\" 5",  // varbinary
+            "m,t=1,t=2 f=1 5",   // duplicate key
+            "m,t=1 t=1 5",       // tag and field
+            "m,t= f=1 5",        // empty tag value
+            "m,t=1 _ts=1 5",     // the timestamp column
+            " m,t=1 f=1 5",      // leading space
+        ] {
+            assert_eq!(parse(line), None, "{line}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The SQL of the native path: child tables made once, and rows as
+//! multi-table INSERTs into them. A row lists only the fields its line has,
+//! so a field a line leaves out stays untouched, as with schemaless; rows of
+//! one child table keep their record order.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::plan::TS;
+use super::NativeRow;
+use crate::config::Precision;
+use crate::error::{TdError, TdResult};
+use crate::sink::lines::SmlValue;
+use crate::structured::sql::{push_ident, push_qualified, string_literal};
+
+/// Stay under TDengine's default 1 MB statement limit.
+const MAX_STATEMENT: usize = 900_000;
+
+/// `CREATE TABLE IF NOT EXISTS` for each new child table (its first row's tags).
+pub fn create_children(db: &str, rows: &[&NativeRow]) -> TdResult<Vec<String>> {
+    let mut out = Vec::new();
+    let mut sql = String::new();
+    for r in rows {
+        let mut one = String::with_capacity(128);
+        one.push(' ');
+        push_qualified(db, &r.child, &mut one).map_err(TdError::fatal)?;
+        one.push_str(" USING ");
+        push_qualified(db, &r.row.stable, &mut one).map_err(TdError::fatal)?;
+        one.push_str(" (");
+        for (i, (k, _)) in r.row.tags.iter().enumerate() {
+            if i > 0 {
+                one.push_str(", ");
+            }
+            push_ident(k, &mut one).map_err(TdError::fatal)?;
+        }
+        one.push_str(") TAGS (");
+        for (i, (_, v)) in r.row.tags.iter().enumerate() {
+            if i > 0 {
+                one.push_str(", ");
+            }
+            string_literal(v, &mut one);
+        }
+        one.push(')');
+        flush_if_full(&mut sql, &mut out, one.len());
+        if sql.is_empty() {
+            sql.push_str("CREATE TABLE");
+        }
+        sql.push_str(" IF NOT EXISTS");
+        sql.push_str(&one);
+    }
+    if !sql.is_empty() {
+        out.push(sql);
+    }
+    Ok(out)
+}
+
+fn flush_if_full(sql: &mut String, out: &mut Vec<String>, adding: usize) {
+    if !sql.is_empty() && sql.len() + adding > MAX_STATEMENT {
+        out.push(std::mem::take(sql));
+    }
+}
+
+/// The rows' INSERT statements.
+pub fn statements(
+    db: &str,
+    rows: &[NativeRow],
+    precision: Precision,
+    db_precision: Precision,
+) -> TdResult<Vec<String>> {
+    // Clauses per (child, column list), in the order they start; a row joins
+    // its child table's last clause when the columns match.
+    let mut clauses: Vec<(String, String)> = Vec::new();
+    let mut last_of_child: HashMap<&str, usize> = HashMap::new();
+    for r in rows {
+        let mut head = String::with_capacity(64);
+        push_qualified(db, &r.child, &mut head).map_err(TdError::fatal)?;
+        head.push_str(" (`");
+        head.push_str(TS);
+        head.push('`');
+        for (k, _) in &r.row.fields {
+            head.push_str(", ");
+            push_ident(k, &mut head).map_err(TdError::fatal)?;
+        }
+        head.push_str(") VALUES");
+        let mut values = String::with_capacity(16 + 12 * r.row.fields.len());
+        let _ = write!(values, " ({}", convert(r.row.ts, precision, db_precision));
+        for (_, v) in &r.row.fields {
+            values.push_str(", ");
+            literal(v, &mut values);
+        }
+        values.push(')');
+        match last_of_child.get(r.child.as_str()) {
+            Some(&i) if clauses[i].0 == head => clauses[i].1.push_str(&values),
+            _ => {
+                last_of_child.insert(&r.child, clauses.len());
+                clauses.push((head, values));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut sql = String::new();
+    for (head, values) in clauses {
+        flush_if_full(&mut sql, &mut out, head.len() + values.len() + 1);
+        if sql.is_empty() {
+            sql.push_str("INSERT INTO");
+        }
+        sql.push(' ');
+        sql.push_str(&head);
+        sql.push_str(&values);
+    }
+    if !sql.is_empty() {
+        out.push(sql);
+    }
+    Ok(out)
+}
+
+/// A timestamp from the call's precision into the database's (TDengine's
+/// `convertTimePrecision`: saturating multiply, truncating divide).
+fn convert(ts: i64, from: Precision, to: Precision) -> i64 {
+    let rank = |p: Precision| match p {
+        Precision::Ms => 0u32,
+        Precision::Us => 1,
+        Precision::Ns => 2,
+    };
+    let (f, t) = (rank(from), rank(to));
+    if t >= f {
+        ts.saturating_mul(1000i64.pow(t - f))
+    } else {
+        ts / 1000i64.pow(f - t)
+    }
+}
+
+fn literal(v: &SmlValue, out: &mut String) {
+    let _ = match v {
+        SmlValue::Bool(b) => write!(out, "{b}"),
+        SmlValue::TinyInt(x) => write!(out, "{x}"),
+        SmlValue::SmallInt(x) => write!(out, "{x}"),
+        SmlValue::Int(x) => write!(out, "{x}"),
+        SmlValue::BigInt(x) => write!(out, "{x}"),
+        SmlValue::UTinyInt(x) => write!(out, "{x}"),
+        SmlValue::USmallInt(x) => write!(out, "{x}"),
+        SmlValue::UInt(x) => write!(out, "{x}"),
+        SmlValue::UBigInt(x) => write!(out, "{x}"),
+        // Shortest text that reads back as the same double (and float).
+        SmlValue::Float(x) => write!(out, "{:?}", f64::from(*x)),
+        SmlValue::Double(x) => write!(out, "{x:?}"),
+        SmlValue::Varchar(s) | SmlValue::NChar(s) => {
+            string_literal(s, out);
+            Ok(())
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::lines;
+
+    fn row(record: usize, child: &str, text: &str) -> NativeRow {
+        NativeRow {
+            record,
+            row: lines::parse(text).unwrap(),
+            child: child.into(),
+        }
+    }
+
+    #[test]
+    fn rows_group_by_child_and_columns_in_order() {
+        let rows = [
+            row(0, "t_a", "m,t=1 v=1i,s=\"it's\" 5"),
+            row(1, "t_b", "m,t=2 v=2i,s=\"x\" 5"),
+            row(2, "t_a", "m,t=1 v=3i,s=\"y\" 6"),
+            row(3, "t_a", "m,t=1 v=4i 7"),
+            row(4, "t_a", "m,t=1 v=5i,s=\"z\" 8"),
+        ];
+        let sql = statements("db", &rows, Precision::Ms, Precision::Us).unwrap();
+        assert_eq!(
+            sql,
+            [
+                "INSERT INTO `db`.`t_a` (`_ts`, `v`, `s`) VALUES (5000, 1, 'it\\'s') (6000, 3, 'y') \
+                 `db`.`t_b` (`_ts`, `v`, `s`) VALUES (5000, 2, 'x') \
+                 `db`.`t_a` (`_ts`, `v`) VALUES (7000, 4) \
+                 `db`.`t_a` (`_ts`, `v`, `s`) VALUES (8000, 5, 'z')"
+            ]
+        );
+        let create = create_children("db", &[&rows[0], &rows[1]]).unwrap();
+        assert_eq!(
+            create,
+            ["CREATE TABLE IF NOT EXISTS `db`.`t_a` USING `db`.`m` (`t`) TAGS ('1') IF NOT EXISTS `db`.`t_b` USING `db`.`m` (`t`) TAGS ('2')"]
+        );
+    }
+
+    #[test]
+    fn timestamps_convert_like_tdengine() {
+        assert_eq!(convert(1_500, Precision::Us, Precision::Ms), 1);
+        assert_eq!(convert(-1_500, Precision::Us, Precision::Ms), -1);
+        assert_eq!(
+            convert(i64::MAX / 10, Precision::Ms, Precision::Ns),
+            i64::MAX
+        );
+        assert_eq!(convert(7, Precision::Ms, Precision::Ms), 7);
+    }
+}
