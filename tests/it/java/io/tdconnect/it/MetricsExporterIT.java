@@ -73,6 +73,8 @@ class MetricsExporterIT {
       missing = missing(scrape, names);
       if (missing.isEmpty() && scrape.sum("tdconnect_sink_rows_written_total", "connector", SINK) >= ROWS
           && scrape.sum("tdconnect_source_records_produced_total", "connector", SOURCE) >= ROWS
+          // the task reads the reader's stats (rows read, lag) every 5 s
+          && scrape.sum("tdconnect_source_rows_read_total", "connector", SOURCE) >= ROWS
           && scrape.sum("kafka_connect_task_dlq_produce_requests_total", "connector", SINK) >= 1) {
         break;
       }
@@ -88,6 +90,12 @@ class MetricsExporterIT {
       sinkTasks.add(s.labels.get("task"));
     }
     assertEquals(Set.of("0", "1"), sinkTasks, "one series per sink task");
+    for (String task : sinkTasks) { // tdconnect's task label is Connect's task id
+      assertEquals(value(scrape, "kafka_connect_sink_task_records_sent_total", SINK, task),
+          value(scrape, "tdconnect_sink_records_received_total", SINK, task), "task " + task);
+      assertEquals(value(scrape, "kafka_connect_task_dlq_produce_requests_total", SINK, task),
+          value(scrape, "tdconnect_sink_records_dead_lettered_total", SINK, task), "task " + task);
+    }
     assertEquals(ROWS, scrape.sum("tdconnect_sink_rows_written_total", "connector", SINK));
     assertEquals(1, scrape.sum("tdconnect_sink_records_dead_lettered_total", "connector", SINK));
     assertEquals(1, scrape.sum("kafka_connect_task_dlq_produce_requests_total", "connector", SINK));
@@ -111,6 +119,15 @@ class MetricsExporterIT {
         + " rules: all " + names.size() + " metric names (" + dashboard.size() + " read by the dashboard) exported"
         + " per connector and task; sink wrote " + ROWS + " rows over 2 tasks, 1 record to the DLQ, source produced "
         + (long) scrape.sum("tdconnect_source_records_produced_total", "connector", SOURCE) + " records");
+  }
+
+  private static double value(PrometheusScrape scrape, String name, String connector, String task) {
+    for (PrometheusScrape.Sample s : scrape.find(name, "connector", connector)) {
+      if (task.equals(s.labels.get("task"))) {
+        return s.value;
+      }
+    }
+    throw new AssertionError(name + "{connector=" + connector + ",task=" + task + "} not in the scrape");
   }
 
   /** name{connector=C} for each name and connector of it without a sample carrying a task (or state) label. */

@@ -19,9 +19,9 @@ final class SinkTaskMetrics extends RetryGauges implements SinkTaskMetricsMBean 
   private volatile String lastError = "";
   private ObjectName name;
 
-  void register(String connector, RetryBudget retries) {
+  void register(String connector, int taskId, RetryBudget retries) {
     watch(retries);
-    name = TaskMBeans.register(this, "sink-task", connector);
+    name = TaskMBeans.register(this, "sink-task", connector, taskId);
   }
 
   void unregister() {

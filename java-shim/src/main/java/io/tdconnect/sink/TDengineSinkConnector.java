@@ -3,6 +3,7 @@ package io.tdconnect.sink;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
 import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.jni.TdNative;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,9 @@ public class TDengineSinkConnector extends SinkConnector {
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> configs = new ArrayList<>(maxTasks);
     for (int i = 0; i < maxTasks; i++) {
-      configs.add(new HashMap<>(props));
+      Map<String, String> c = new HashMap<>(props);
+      c.put(TaskMBeans.TASK_ID_CONFIG, Integer.toString(i));
+      configs.add(c);
     }
     return configs;
   }

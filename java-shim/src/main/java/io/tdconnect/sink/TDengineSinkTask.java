@@ -3,6 +3,7 @@ package io.tdconnect.sink;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConnectionConfigs;
 import io.tdconnect.jmx.ProgressLog;
+import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.jni.NativeDataException;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.retry.Durations;
@@ -80,7 +81,7 @@ public class TDengineSinkTask extends SinkTask {
     flushIntervalMs = config.flushIntervalMs();
     deadLetters = new DeadLetters(context, metrics);
     budget = RetryBudget.of(config);
-    metrics.register(props.get("name"), budget);
+    metrics.register(props.get("name"), TaskMBeans.taskId(props), budget);
     NativeLibrary.load();
     writer = new NativeWriter(config.nativeJson(), "tdconnect-writer-" + props.get("name"), config.writeWaitMs());
     progressLog = new ProgressLog(ConnectionConfigs.progressLogIntervalMs(config), System.currentTimeMillis());
@@ -194,7 +195,7 @@ public class TDengineSinkTask extends SinkTask {
         return;
       } catch (NativeDataException e) {
         budget.succeeded();
-        skipBadRecord(written, e);
+        skipBadRecord(written, e, System.nanoTime() - writeStartedNanos);
       } catch (RuntimeException e) {
         throw failed(e, written.records());
       }
@@ -221,7 +222,7 @@ public class TDengineSinkTask extends SinkTask {
         rows = writer.write(frame);
       } catch (NativeDataException e) {
         budget.succeeded();
-        skipBadRecord(buffer, e);
+        skipBadRecord(buffer, e, System.nanoTime() - t0);
         continue;
       } catch (RuntimeException e) {
         throw failed(e, buffer.records());
@@ -240,10 +241,15 @@ public class TDengineSinkTask extends SinkTask {
   }
 
   /** Records before the bad one were written; the bad one goes to the DLQ (or fails the task). */
-  private void skipBadRecord(SinkBuffer buffer, NativeDataException e) {
+  private void skipBadRecord(SinkBuffer buffer, NativeDataException e, long nanos) {
     List<SinkRecord> records = buffer.records();
     int bad = e.recordIndex();
     SinkRecord record = records.get(bad);
+    if (bad > 0) {
+      // The native error does not say how many rows went in: one per record written (a line
+      // protocol value of several lines counts once here).
+      metrics.wrote(bad, nanos);
+    }
     for (SinkRecord r : records.subList(0, bad)) {
       progress.acknowledged(r);
     }

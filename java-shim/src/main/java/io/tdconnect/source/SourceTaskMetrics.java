@@ -18,9 +18,9 @@ final class SourceTaskMetrics extends RetryGauges implements SourceTaskMetricsMB
   private volatile String lastWarning = "";
   private ObjectName name;
 
-  void register(String connector, RetryBudget retries) {
+  void register(String connector, int taskId, RetryBudget retries) {
     watch(retries);
-    name = TaskMBeans.register(this, "source-task", connector);
+    name = TaskMBeans.register(this, "source-task", connector, taskId);
   }
 
   /** A transient failure, shown as the last warning. */

@@ -3,6 +3,7 @@ package io.tdconnect.source;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConfigErrors;
 import io.tdconnect.config.ConnectionConfigs;
+import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
 import java.util.ArrayList;
@@ -121,6 +122,7 @@ public class TDengineSourceConnector extends SourceConnector {
     for (StringBuilder share : shares) {
       Map<String, String> c = new HashMap<>(props);
       c.put(TASK_STABLES, share.toString());
+      c.put(TaskMBeans.TASK_ID_CONFIG, Integer.toString(configs.size()));
       configs.add(c);
     }
     return configs;

@@ -3,6 +3,7 @@ package io.tdconnect.source;
 import io.tdconnect.Version;
 import io.tdconnect.config.ConnectionConfigs;
 import io.tdconnect.jmx.ProgressLog;
+import io.tdconnect.jmx.TaskMBeans;
 import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.jni.TdNative;
 import io.tdconnect.retry.Durations;
@@ -96,7 +97,7 @@ public class TDengineSourceTask extends SourceTask {
     }
     NativeLibrary.load();
     budget = RetryBudget.of(config);
-    metrics.register(connectorName, budget);
+    metrics.register(connectorName, TaskMBeans.taskId(props), budget);
     reader = new NativeReader("tdconnect-reader-" + connectorName);
     progressLog = new ProgressLog(ConnectionConfigs.progressLogIntervalMs(config), System.currentTimeMillis());
     log.info("Source task {} started for {}: {} (configuration logged above as TDengineSourceConfig values)",

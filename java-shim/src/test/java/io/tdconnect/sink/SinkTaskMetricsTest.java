@@ -14,9 +14,11 @@ class SinkTaskMetricsTest {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     SinkTaskMetrics a = new SinkTaskMetrics();
     SinkTaskMetrics b = new SinkTaskMetrics();
-    a.register("my \"sink\"", null);
-    b.register("my \"sink\"", null);
+    a.register("my \"sink\"", 3, null);
+    b.register("my \"sink\"", 3, null); // task 3 still registered: the lowest free number
     assertNotEquals(a.objectName(), b.objectName());
+    assertEquals("3", a.objectName().getKeyProperty("task"));
+    assertEquals("0", b.objectName().getKeyProperty("task"));
     a.received(10);
     a.wrote(8, 2_000_000);
     a.wrote(2, 4_000_000);
