@@ -3,7 +3,7 @@
 //! TDengine by the connector's own write path (`SinkWriter`, same config,
 //! same batch size) with no Kafka, Connect, JNI or Java in between.
 //!
-//! Usage: raw_ceiling line|maps|json RECORDS SUBTABLES < sink-config.json
+//! Usage: raw_ceiling meters|line|maps|json RECORDS SUBTABLES < sink-config.json
 //! (maps: the fields JsonConverter + the shim make of the JSON; json: the
 //! JSON text itself, parsed natively as with `text.values=json`.)
 //! Prints `raw_ceiling rows=N seconds=S rows_per_sec=R`.
@@ -27,6 +27,21 @@ fn line(i: u64, subtables: u64) -> String {
         i % 1000 / 10,
         i % 10,
         i,
+        T0 + (i / subtables) as i64
+    )
+}
+
+/// TDengine's `meters` shape (same text as BenchRecords.meters).
+fn meters(i: u64, subtables: u64) -> String {
+    let d = i % subtables;
+    format!(
+        "meters,location=California.City{},groupid={} current={}.{},voltage={}i,phase=0.{} {}",
+        d / 10,
+        d % 10,
+        10 + i % 7,
+        i % 100,
+        200 + i % 30,
+        i % 1000,
         T0 + (i / subtables) as i64
     )
 }
@@ -98,6 +113,7 @@ fn main() -> Result<(), String> {
         let payloads: Vec<Vec<u8>> = (start..end)
             .map(|i| match mode.as_str() {
                 "line" => line(i, subtables).into_bytes(),
+                "meters" => meters(i, subtables).into_bytes(),
                 "json" => json_text(i, subtables).into_bytes(),
                 _ => map_fields(i, subtables),
             })
@@ -111,7 +127,7 @@ fn main() -> Result<(), String> {
                     partition: 0,
                     timestamp: None,
                     key: None,
-                    value: if mode == "line" || mode == "json" {
+                    value: if mode == "line" || mode == "meters" || mode == "json" {
                         Value::Text(std::str::from_utf8(p).unwrap_or_default())
                     } else {
                         Value::Structured(p)

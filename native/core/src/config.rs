@@ -95,6 +95,13 @@ pub struct SinkConfig {
     /// How line protocol is written (`write.path`).
     #[serde(default)]
     pub write_path: WritePath,
+    /// Connections one write of the native path is spread over.
+    #[serde(default = "default_write_parallelism")]
+    pub write_parallelism: usize,
+}
+
+fn default_write_parallelism() -> usize {
+    2
 }
 
 /// `schemaless`: TDengine's schemaless insert parses the lines on the

@@ -15,9 +15,10 @@ const MAX_KEY: usize = 64;
 const MAX_TAG_VALUE: usize = 4096;
 const MAX_STRING: usize = 16_384;
 
-/// One line, ready to become a row.
+/// The series part of a line (`measurement,tags`): shared by every line of
+/// one child table, so it is parsed once per series.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LineRow {
+pub struct Prefix {
     /// Measurement as written (escapes kept, `.` → `_`): what the child
     /// table name is hashed from.
     pub hashed_measurement: String,
@@ -25,24 +26,47 @@ pub struct LineRow {
     pub stable: String,
     /// Tags in line order (values are NCHAR).
     pub tags: Vec<(String, String)>,
-    /// Fields in line order.
+}
+
+/// The rest of a line: fields in line order and the timestamp as written,
+/// in the call's precision (> 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
     pub fields: Vec<(String, SmlValue)>,
-    /// Timestamp as written, in the call's precision (> 0).
     pub ts: i64,
 }
 
-/// The row of a line, or None when the line is left to the server.
-pub fn parse(line: &str) -> Option<LineRow> {
+/// A whole line (tests, tools).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRow {
+    pub prefix: Prefix,
+    pub fields: Fields,
+}
+
+/// The line's series text (`measurement,tags`, the key of its child table)
+/// and where its fields start; None when the line is left to the server.
+pub fn split(line: &str) -> Option<(&str, usize)> {
     let b = line.as_bytes();
     // Runs of backslashes have quirks of their own in TDengine's parser.
     if line.contains("\\\\") || b.first().is_none_or(|c| *c == b' ' || *c == b'#') {
         return None;
     }
+    let (_, end) = scan(b, 0, b" ")?;
+    let mut at = end;
+    while b.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    (end < b.len()).then_some((&line[..end], at))
+}
+
+/// The series of a line's prefix text, or None when left to the server.
+pub fn parse_prefix(text: &str) -> Option<Prefix> {
+    let b = text.as_bytes();
     let (measurement, mut at) = scan(b, 0, b", ")?;
     if b.get(at) != Some(&b',') {
         return None; // no tags: schemaless adds a `_tag_null` tag; left to it
     }
-    let raw_measurement = &line[..measurement];
+    let raw_measurement = &text[..measurement];
     let stable = unescape(raw_measurement, b", \\")?.replace('.', "_");
     if stable.is_empty() || stable.len() > MAX_MEASUREMENT {
         return None;
@@ -54,12 +78,12 @@ pub fn parse(line: &str) -> Option<LineRow> {
         if b.get(eq) != Some(&b'=') {
             return None;
         }
-        let key = key(&line[at..key_end])?;
+        let key = key(&text[at..key_end])?;
         let (value_end, next) = scan(b, eq + 1, b" ,=")?;
         if b.get(next) == Some(&b'=') || value_end == eq + 1 {
             return None;
         }
-        let value = unescape(&line[eq + 1..value_end], b", =\\")?;
+        let value = unescape(&text[eq + 1..value_end], b", =\\")?;
         if value.len() > MAX_TAG_VALUE {
             return None;
         }
@@ -67,13 +91,23 @@ pub fn parse(line: &str) -> Option<LineRow> {
         at = next;
         match b.get(at) {
             Some(b',') => continue,
-            Some(b' ') => break,
+            None => break,
             _ => return None,
         }
     }
-    while b.get(at) == Some(&b' ') {
-        at += 1;
+    if has_duplicates(tags.iter().map(|(k, _)| k)) {
+        return None;
     }
+    Some(Prefix {
+        hashed_measurement: raw_measurement.replace('.', "_"),
+        stable,
+        tags,
+    })
+}
+
+/// The fields and timestamp of `line` from `at` (see [`split`]).
+pub fn parse_fields(line: &str, mut at: usize, tags: &[(String, String)]) -> Option<Fields> {
+    let b = line.as_bytes();
     let mut fields = Vec::new();
     loop {
         let (key_end, eq) = scan(b, at, b"= ,")?;
@@ -99,16 +133,22 @@ pub fn parse(line: &str) -> Option<LineRow> {
         return None;
     }
     let ts: i64 = ts_text.parse().ok().filter(|t| *t > 0)?;
-    if has_duplicates(&tags, &fields) {
+    let keys = tags
+        .iter()
+        .map(|(k, _)| k)
+        .chain(fields.iter().map(|(k, _)| k));
+    if has_duplicates(keys) {
         return None;
     }
-    Some(LineRow {
-        hashed_measurement: raw_measurement.replace('.', "_"),
-        stable,
-        tags,
-        fields,
-        ts,
-    })
+    Some(Fields { fields, ts })
+}
+
+/// A whole line, or None when it is left to the server.
+pub fn parse(line: &str) -> Option<LineRow> {
+    let (text, at) = split(line)?;
+    let prefix = parse_prefix(text)?;
+    let fields = parse_fields(line, at, &prefix.tags)?;
+    Some(LineRow { prefix, fields })
 }
 
 /// From `from`, the end of a token (first unescaped byte of `stops`) and
@@ -157,13 +197,9 @@ fn key(raw: &str) -> Option<String> {
         .then_some(k)
 }
 
-fn has_duplicates(tags: &[(String, String)], fields: &[(String, SmlValue)]) -> bool {
-    let mut seen = std::collections::HashSet::with_capacity(tags.len() + fields.len());
-    !tags
-        .iter()
-        .map(|(k, _)| k)
-        .chain(fields.iter().map(|(k, _)| k))
-        .all(|k| seen.insert(k.as_str()))
+fn has_duplicates<'a>(keys: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    !keys.into_iter().all(|k| seen.insert(k.as_str()))
 }
 
 #[cfg(test)]
@@ -173,9 +209,10 @@ mod tests {
     #[test]
     fn meters_lines_parse_with_schemaless_types() {
         let row = parse("meters,location=SF,groupid=2 current=1.2,voltage=220i,phase=0.3f32,on=T,note=\"a \\\"q\\\"\" 1700000000000").unwrap();
-        assert_eq!(row.stable, "meters");
+        let (p, row) = (row.prefix, row.fields);
+        assert_eq!(p.stable, "meters");
         assert_eq!(
-            row.tags,
+            p.tags,
             vec![
                 ("location".into(), "SF".into()),
                 ("groupid".into(), "2".into())
@@ -195,10 +232,16 @@ mod tests {
     #[test]
     fn escapes_follow_tdengine() {
         let row = parse(r#"my\ m.x,loc\ a=San\ Francisco\,\ CA f\=1=1i8 5"#).unwrap();
-        assert_eq!(row.stable, "my m_x");
-        assert_eq!(row.hashed_measurement, r"my\ m_x");
-        assert_eq!(row.tags, vec![("loc a".into(), "San Francisco, CA".into())]);
-        assert_eq!(row.fields, vec![("f=1".into(), SmlValue::TinyInt(1))]);
+        assert_eq!(row.prefix.stable, "my m_x");
+        assert_eq!(row.prefix.hashed_measurement, r"my\ m_x");
+        assert_eq!(
+            row.prefix.tags,
+            vec![("loc a".into(), "San Francisco, CA".into())]
+        );
+        assert_eq!(
+            row.fields.fields,
+            vec![("f=1".into(), SmlValue::TinyInt(1))]
+        );
     }
 
     #[test]

@@ -23,18 +23,18 @@ pub fn create_children(db: &str, rows: &[&NativeRow]) -> TdResult<Vec<String>> {
     for r in rows {
         let mut one = String::with_capacity(128);
         one.push(' ');
-        push_qualified(db, &r.child, &mut one).map_err(TdError::fatal)?;
+        push_qualified(db, &r.series.child, &mut one).map_err(TdError::fatal)?;
         one.push_str(" USING ");
-        push_qualified(db, &r.row.stable, &mut one).map_err(TdError::fatal)?;
+        push_qualified(db, &r.series.stable, &mut one).map_err(TdError::fatal)?;
         one.push_str(" (");
-        for (i, (k, _)) in r.row.tags.iter().enumerate() {
+        for (i, (k, _)) in r.series.tags.iter().enumerate() {
             if i > 0 {
                 one.push_str(", ");
             }
             push_ident(k, &mut one).map_err(TdError::fatal)?;
         }
         one.push_str(") TAGS (");
-        for (i, (_, v)) in r.row.tags.iter().enumerate() {
+        for (i, (_, v)) in r.series.tags.iter().enumerate() {
             if i > 0 {
                 one.push_str(", ");
             }
@@ -60,58 +60,81 @@ fn flush_if_full(sql: &mut String, out: &mut Vec<String>, adding: usize) {
     }
 }
 
+/// One child table's run of rows with the same fields.
+struct Clause<'a> {
+    row: &'a NativeRow,
+    values: String,
+}
+
 /// The rows' INSERT statements.
 pub fn statements(
     db: &str,
-    rows: &[NativeRow],
+    rows: &[&NativeRow],
     precision: Precision,
     db_precision: Precision,
 ) -> TdResult<Vec<String>> {
-    // Clauses per (child, column list), in the order they start; a row joins
-    // its child table's last clause when the columns match.
-    let mut clauses: Vec<(String, String)> = Vec::new();
+    // Clauses per (child, fields), in the order they start; a row joins its
+    // child table's last clause when its fields are the same.
+    let mut clauses: Vec<Clause<'_>> = Vec::new();
     let mut last_of_child: HashMap<&str, usize> = HashMap::new();
-    for r in rows {
+    for &r in rows {
+        let i = match last_of_child.get(r.series.child.as_str()) {
+            Some(&i) if same_fields(clauses[i].row, r) => i,
+            _ => {
+                last_of_child.insert(&r.series.child, clauses.len());
+                clauses.push(Clause {
+                    row: r,
+                    values: String::new(),
+                });
+                clauses.len() - 1
+            }
+        };
+        let values = &mut clauses[i].values;
+        let _ = write!(
+            values,
+            " ({}",
+            convert(r.fields.ts, precision, db_precision)
+        );
+        for (_, v) in &r.fields.fields {
+            values.push_str(", ");
+            literal(v, values);
+        }
+        values.push(')');
+    }
+    let mut out = Vec::new();
+    let mut sql = String::new();
+    for clause in clauses {
         let mut head = String::with_capacity(64);
-        push_qualified(db, &r.child, &mut head).map_err(TdError::fatal)?;
+        head.push(' ');
+        push_qualified(db, &clause.row.series.child, &mut head).map_err(TdError::fatal)?;
         head.push_str(" (`");
         head.push_str(TS);
         head.push('`');
-        for (k, _) in &r.row.fields {
+        for (k, _) in &clause.row.fields.fields {
             head.push_str(", ");
             push_ident(k, &mut head).map_err(TdError::fatal)?;
         }
         head.push_str(") VALUES");
-        let mut values = String::with_capacity(16 + 12 * r.row.fields.len());
-        let _ = write!(values, " ({}", convert(r.row.ts, precision, db_precision));
-        for (_, v) in &r.row.fields {
-            values.push_str(", ");
-            literal(v, &mut values);
-        }
-        values.push(')');
-        match last_of_child.get(r.child.as_str()) {
-            Some(&i) if clauses[i].0 == head => clauses[i].1.push_str(&values),
-            _ => {
-                last_of_child.insert(&r.child, clauses.len());
-                clauses.push((head, values));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut sql = String::new();
-    for (head, values) in clauses {
-        flush_if_full(&mut sql, &mut out, head.len() + values.len() + 1);
+        flush_if_full(&mut sql, &mut out, head.len() + clause.values.len());
         if sql.is_empty() {
             sql.push_str("INSERT INTO");
         }
-        sql.push(' ');
         sql.push_str(&head);
-        sql.push_str(&values);
+        sql.push_str(&clause.values);
     }
     if !sql.is_empty() {
         out.push(sql);
     }
     Ok(out)
+}
+
+fn same_fields(a: &NativeRow, b: &NativeRow) -> bool {
+    a.fields.fields.len() == b.fields.fields.len()
+        && a.fields
+            .fields
+            .iter()
+            .zip(&b.fields.fields)
+            .all(|((x, _), (y, _))| x == y)
 }
 
 /// A timestamp from the call's precision into the database's (TDengine's
@@ -157,10 +180,15 @@ mod tests {
     use crate::sink::lines;
 
     fn row(record: usize, child: &str, text: &str) -> NativeRow {
+        let row = lines::parse(text).unwrap();
         NativeRow {
             record,
-            row: lines::parse(text).unwrap(),
-            child: child.into(),
+            series: std::sync::Arc::new(crate::sink::native::Series {
+                stable: row.prefix.stable,
+                tags: row.prefix.tags,
+                child: child.into(),
+            }),
+            fields: row.fields,
         }
     }
 
@@ -173,7 +201,13 @@ mod tests {
             row(3, "t_a", "m,t=1 v=4i 7"),
             row(4, "t_a", "m,t=1 v=5i,s=\"z\" 8"),
         ];
-        let sql = statements("db", &rows, Precision::Ms, Precision::Us).unwrap();
+        let sql = statements(
+            "db",
+            &rows.iter().collect::<Vec<_>>(),
+            Precision::Ms,
+            Precision::Us,
+        )
+        .unwrap();
         assert_eq!(
             sql,
             [

@@ -14,21 +14,34 @@ mod schema;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::lines::{self, LineRow};
+use std::sync::Arc;
+
+use super::lines::{self, Fields};
 use super::narrowing::{write_narrowing, HasRecord};
 use super::text::{Line, SchemalessTarget};
-use crate::config::Precision;
+use crate::config::{ConnectionConfig, Precision};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use schema::Stable;
+
+/// A child table as lines name it: its super table, tags and name.
+#[derive(Debug)]
+pub struct Series {
+    pub stable: String,
+    pub tags: Vec<(String, String)>,
+    pub child: String,
+}
 
 /// A parsed line with its record and child table.
 #[derive(Debug, Clone)]
 pub struct NativeRow {
     pub record: usize,
-    pub row: LineRow,
-    pub child: String,
+    pub series: Arc<Series>,
+    pub fields: Fields,
 }
+
+/// Series remembered by their text; past this many the memory is cleared.
+const MAX_SERIES: usize = 200_000;
 
 impl HasRecord for NativeRow {
     fn record(&self) -> usize {
@@ -37,19 +50,62 @@ impl HasRecord for NativeRow {
 }
 
 /// What the native path knows of the server, per connection's lifetime of
-/// the writer: super table schemas, child tables made, database precisions.
+/// the writer: super table schemas, child tables made, database precisions;
+/// and the extra connections its writes are spread over.
 #[derive(Default)]
 pub struct NativeLines {
+    connection: Option<ConnectionConfig>,
+    /// Connections a write's rows are spread over (child tables kept whole).
+    parallelism: usize,
+    /// The extra connections per database (the first is the writer's own).
+    pool: HashMap<String, Vec<Conn>>,
     stables: HashMap<(String, String), Stable>,
     children: HashSet<(String, String)>,
     precisions: HashMap<String, Precision>,
+    /// Series by their text (`measurement,tags`); None: left to the server.
+    series: HashMap<String, Option<Arc<Series>>>,
 }
 
 impl NativeLines {
-    /// Forgets what it knows (after a failure: tables may have been dropped).
+    pub fn new(connection: ConnectionConfig, parallelism: usize) -> Self {
+        NativeLines {
+            connection: Some(connection),
+            parallelism: parallelism.max(1),
+            ..NativeLines::default()
+        }
+    }
+
+    /// Forgets what it knows (after a failure: tables may have been dropped,
+    /// connections broken).
     pub fn forget(&mut self) {
         self.stables.clear();
         self.children.clear();
+        self.pool.clear();
+    }
+
+    /// The connections to spread a write over: `conn` and up to
+    /// `parallelism - 1` more (one attempt each; fewer when they fail).
+    fn connections(&mut self, conn: &Conn, db: &str) -> Vec<Conn> {
+        let extra = self.pool.entry(db.to_owned()).or_default();
+        extra.retain(|c| !c.broken());
+        if let Some(cfg) = &self.connection {
+            while extra.len() + 1 < self.parallelism {
+                match connection::reconnect(cfg, Some(db)) {
+                    Ok(c) => extra.push(c),
+                    Err(e) => {
+                        log::warn!(
+                            "writing over {} connections, not {}: {e}",
+                            extra.len() + 1,
+                            self.parallelism
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+        std::iter::once(conn.clone())
+            .chain(extra.iter().cloned())
+            .collect()
     }
 
     /// Writes `lines` (one database's, in record order): runs of lines the
@@ -61,15 +117,27 @@ impl NativeLines {
         db: &str,
         lines: &[Line],
     ) -> TdResult<usize> {
+        if self.series.len() > MAX_SERIES {
+            self.series.clear();
+        }
         let parsed: Vec<Option<NativeRow>> = lines
             .iter()
             .map(|l| {
-                let row = lines::parse(&l.text)?;
-                let child = name::child_table(&row.hashed_measurement, &row.tags)?;
+                let (text, at) = lines::split(&l.text)?;
+                let series = match self.series.get(text) {
+                    Some(known) => known.clone()?,
+                    None => {
+                        let series = series_of(text);
+                        self.series.insert(text.to_owned(), series.clone());
+                        series?
+                    }
+                };
+                let prefix_tags = &series.tags;
+                let fields = lines::parse_fields(&l.text, at, prefix_tags)?;
                 Some(NativeRow {
                     record: l.record,
-                    row,
-                    child,
+                    series,
+                    fields,
                 })
             })
             .collect();
@@ -137,13 +205,13 @@ impl NativeLines {
     ) -> TdResult<()> {
         let mut stables: Vec<&str> = Vec::new();
         for r in rows {
-            if !stables.contains(&r.row.stable.as_str()) {
-                stables.push(&r.row.stable);
+            if !stables.contains(&r.series.stable.as_str()) {
+                stables.push(&r.series.stable);
             }
         }
         for stable in stables {
             let of_stable: Vec<&NativeRow> =
-                rows.iter().filter(|r| r.row.stable == stable).collect();
+                rows.iter().filter(|r| r.series.stable == stable).collect();
             let key = (db.to_owned(), stable.to_owned());
             let known = self.stables.get(&key).cloned();
             let schema = plan::fit(conn, db, stable, known, &of_stable)?;
@@ -152,8 +220,12 @@ impl NativeLines {
         let new_children: Vec<&NativeRow> = {
             let mut seen = HashSet::new();
             rows.iter()
-                .filter(|r| !self.children.contains(&(db.to_owned(), r.child.clone())))
-                .filter(|r| seen.insert(r.child.as_str()))
+                .filter(|r| {
+                    !self
+                        .children
+                        .contains(&(db.to_owned(), r.series.child.clone()))
+                })
+                .filter(|r| seen.insert(r.series.child.as_str()))
                 .collect()
         };
         for sql in insert::create_children(db, &new_children)? {
@@ -161,13 +233,60 @@ impl NativeLines {
                 .map_err(|e| e.into_td("creating child tables"))?;
         }
         for r in new_children {
-            self.children.insert((db.to_owned(), r.child.clone()));
+            self.children
+                .insert((db.to_owned(), r.series.child.clone()));
         }
-        for sql in insert::statements(db, rows, precision, db_precision)? {
-            conn.exec(sql).map_err(|e| e.into_td("insert"))?;
+        let conns = self.connections(conn, db);
+        let mut parts: Vec<Vec<&NativeRow>> = vec![Vec::new(); conns.len()];
+        for r in rows {
+            parts[spread(&r.series.child, conns.len())].push(r);
         }
-        Ok(())
+        let insert = |c: &Conn, part: &[&NativeRow]| -> TdResult<()> {
+            for sql in insert::statements(db, part, precision, db_precision)? {
+                c.exec(sql).map_err(|e| e.into_td("insert"))?;
+            }
+            Ok(())
+        };
+        if conns.len() == 1 {
+            return insert(conn, &parts[0]);
+        }
+        std::thread::scope(|s| {
+            let running: Vec<_> = conns
+                .iter()
+                .zip(&parts)
+                .filter(|(_, part)| !part.is_empty())
+                .map(|(c, part)| s.spawn(move || insert(c, part)))
+                .collect();
+            let mut outcome = Ok(());
+            for r in running {
+                let done = r
+                    .join()
+                    .unwrap_or_else(|_| Err(TdError::fatal("a write thread panicked")));
+                if outcome.is_ok() {
+                    outcome = done;
+                }
+            }
+            outcome
+        })
     }
+}
+
+/// Which of `n` connections writes a child table's rows (always the same).
+fn spread(child: &str, n: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    child.hash(&mut h);
+    (h.finish() % n as u64) as usize
+}
+
+fn series_of(text: &str) -> Option<Arc<Series>> {
+    let prefix = lines::parse_prefix(text)?;
+    let child = name::child_table(&prefix.hashed_measurement, &prefix.tags)?;
+    Some(Arc::new(Series {
+        stable: prefix.stable,
+        tags: prefix.tags,
+        child,
+    }))
 }
 
 /// A table the caches believed in is gone (dropped while we wrote).

@@ -17,10 +17,10 @@ pub const TS: &str = "_ts";
 fn wanted(rows: &[&NativeRow]) -> TdResult<Stable> {
     let mut s = Stable::default();
     for r in rows {
-        for (k, v) in &r.row.fields {
+        for (k, v) in &r.fields.fields {
             merge(&mut s.columns, k, SmlType::of(v), r.record)?;
         }
-        for (k, v) in &r.row.tags {
+        for (k, v) in &r.series.tags {
             merge(&mut s.tags, k, SmlType::tag(v), r.record)?;
         }
     }
@@ -164,10 +164,17 @@ mod tests {
     fn rows(text: &[&str]) -> Vec<NativeRow> {
         text.iter()
             .enumerate()
-            .map(|(i, t)| NativeRow {
-                record: i,
-                row: lines::parse(t).unwrap(),
-                child: "c".into(),
+            .map(|(i, t)| {
+                let row = lines::parse(t).unwrap();
+                NativeRow {
+                    record: i,
+                    series: std::sync::Arc::new(super::super::Series {
+                        stable: row.prefix.stable,
+                        tags: row.prefix.tags,
+                        child: "c".into(),
+                    }),
+                    fields: row.fields,
+                }
             })
             .collect()
     }

@@ -27,6 +27,16 @@ final class BenchRecords {
     return "readings,device=" + device(i, subtables) + " load=" + load(i) + ",seq=" + i + "i " + at(i, subtables);
   }
 
+  /**
+   * TDengine's own {@code meters} shape (2 tags, 3 fields) as line protocol:
+   * subtable d is location California.City{d / 10}, groupid d % 10.
+   */
+  static String meters(long i, int subtables) {
+    long d = i % subtables;
+    return "meters,location=California.City" + (d / 10) + ",groupid=" + (d % 10) + " current=" + (10 + i % 7) + "."
+        + (i % 100) + ",voltage=" + (200 + i % 30) + "i,phase=0." + (i % 1000) + " " + at(i, subtables);
+  }
+
   /** A JSON map, read by JsonConverter with schemas.enable=false. */
   static String json(long i, int subtables) {
     return "{\"device\":\"" + device(i, subtables) + "\",\"load\":" + load(i) + ",\"seq\":" + i

@@ -35,7 +35,7 @@ public final class SinkThroughput {
     long records = Long.getLong("bench.records", 5_000_000L);
     int subtables = Integer.getInteger("bench.subtables", 1000);
     int tasks = Integer.getInteger("bench.tasks", 1);
-    String[] modes = System.getProperty("bench.modes", "line,maps").split(",");
+    String[] modes = System.getProperty("bench.modes", "meters,meters-native").split(",");
     TDengineTarget td = TDengineTarget.find().orElse(null);
     if (td == null) {
       System.out.println("sink benchmark not run: " + TDengineTarget.whyMissing());
@@ -54,8 +54,8 @@ public final class SinkThroughput {
       String mode, long records, int subtables, int tasks, TDengineTarget td, KafkaBroker broker,
       ConnectWorker worker) throws Exception {
     String topic = "bench-" + mode;
-    String db = "bench_" + mode;
-    String rawDb = "bench_raw_" + mode;
+    String db = "bench_" + mode.replace('-', '_');
+    String rawDb = "bench_raw_" + mode.replace('-', '_');
     Map<String, Object> config = connectorConfig(mode, topic, db, tasks, td);
 
     // Raw ceiling: same rows, same native write path and config, no Kafka/Connect/JNI.
@@ -139,10 +139,13 @@ public final class SinkThroughput {
     c.put("connection.database", db);
     c.put("batch.size", System.getProperty("bench.batch.size", "10000"));
     c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-    if (mode.equals("line")) {
+    if (mode.equals("line") || mode.startsWith("meters")) {
       // Text protocols take UTF-8 bytes as they are: no decoding to String and back.
       c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
       c.put("db.schemaless", "line");
+      if (mode.endsWith("-native")) {
+        c.put("write.path", "native");
+      }
     } else {
       if (mode.equals("json")) {
         // The same JSON text, its UTF-8 bytes parsed natively instead of by JsonConverter into Maps.
@@ -164,7 +167,8 @@ public final class SinkThroughput {
   private static double rawCeiling(String mode, long records, int subtables, String nativeJson)
       throws Exception {
     Process p = new ProcessBuilder(
-            System.getProperty("raw.ceiling.bin"), mode, String.valueOf(records), String.valueOf(subtables))
+            System.getProperty("raw.ceiling.bin"), mode.replace("-native", ""), String.valueOf(records),
+            String.valueOf(subtables))
         .redirectErrorStream(true)
         .start();
     try (OutputStream in = p.getOutputStream()) {
@@ -196,7 +200,8 @@ public final class SinkThroughput {
     p.put("batch.size", "262144");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
       for (long i = 0; i < records; i++) {
-        String value = mode.equals("line") ? BenchRecords.line(i, subtables) : BenchRecords.json(i, subtables);
+        String value = mode.startsWith("meters") ? BenchRecords.meters(i, subtables)
+            : mode.equals("line") ? BenchRecords.line(i, subtables) : BenchRecords.json(i, subtables);
         // Keyed by device: one subtable's rows stay in order in one partition.
         producer.send(new ProducerRecord<>(topic, BenchRecords.device(i, subtables), value));
       }

@@ -40,6 +40,12 @@ public class TDengineSinkConfig extends AbstractConfig {
   private static final String WRITE_PATH_DISPLAY = "Write path";
   private static final Choices WRITE_PATH_CHOICES = Choices.of("schemaless", "native");
 
+  public static final String WRITE_PARALLELISM_CONFIG = "write.parallelism";
+  private static final String WRITE_PARALLELISM_DOC =
+      "With write.path=native: connections one write is spread over (each child table's rows stay"
+          + " on one connection, in record order). 1 writes over the task's one connection.";
+  private static final String WRITE_PARALLELISM_DISPLAY = "Write connections";
+
   public static final String TEXT_VALUES_CONFIG = "text.values";
   private static final String TEXT_VALUES_DOC =
       "How String (or UTF-8 byte[]) values are read: schemaless (text in the db.schemaless"
@@ -197,8 +203,21 @@ public class TDengineSinkConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             WRITE_PATH_DISPLAY,
-            Collections.<String>emptyList(),
+            Collections.singletonList(WRITE_PARALLELISM_CONFIG),
             Visibility.whenEquals(TEXT_VALUES_CONFIG, "schemaless").offering(WRITE_PATH_CHOICES))
+        .define(
+            WRITE_PARALLELISM_CONFIG,
+            Type.INT,
+            2,
+            ConfigDef.Range.between(1, 16),
+            Importance.LOW,
+            WRITE_PARALLELISM_DOC,
+            WRITE_GROUP,
+            ++order,
+            Width.SHORT,
+            WRITE_PARALLELISM_DISPLAY,
+            Collections.<String>emptyList(),
+            Visibility.whenEquals(WRITE_PATH_CONFIG, "native"))
         .define(
             PRECISION_CONFIG,
             Type.STRING,
@@ -377,6 +396,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)));
     if ("native".equals(getString(WRITE_PATH_CONFIG))) {
       json.put("write_path", "native");
+      json.put("write_parallelism", getInt(WRITE_PARALLELISM_CONFIG));
     }
     return json.toString();
   }
