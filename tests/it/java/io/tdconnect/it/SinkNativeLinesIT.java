@@ -48,10 +48,10 @@ class SinkNativeLinesIT {
     assertEquals(1, TestCluster.consume("it-native-lines-dead", 1, 30_000).size());
     assertEquals(50, TDengine.count(td, "select count(*) from information_schema.ins_tables where db_name = '" + db
         + "' and stable_name = 'meters'"));
-    // Schemaless's own name for California.City0 / groupid 0: t_ + MD5("meters,groupid=0,location=California_City0").
+    // Schemaless's own name for California.City0 / groupid 0: t_ + MD5("meters,groupid=0,location=California.City0").
     java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
     StringBuilder name = new StringBuilder("t_");
-    for (byte b : md5.digest("meters,groupid=0,location=California_City0".getBytes("UTF-8"))) {
+    for (byte b : md5.digest("meters,groupid=0,location=California.City0".getBytes("UTF-8"))) {
       name.append(String.format("%02x", b));
     }
     assertEquals(RECORDS / 50, TDengine.count(td, "select count(*) from " + db + "." + name));
