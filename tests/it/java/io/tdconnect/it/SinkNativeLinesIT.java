@@ -41,7 +41,7 @@ class SinkNativeLinesIT {
           + ".5,voltage=" + (200 + i % 30) + "i,phase=0." + i % 100 + " " + (1_700_000_000_000L + i));
     }
     lines.add(2_500, "meters,location=California.City0,groupid=0 current=1i 1700000000000");
-    lines.add("meters,location=California.City9,groupid=9 current=1.5,voltage=1i,phase=0.5");
+    lines.add("meters,location=California.City4,groupid=9 current=1.5,voltage=1i,phase=0.5");
     TestCluster.produce("it-native-lines", lines);
     long expected = RECORDS + 1; // the line without a timestamp: "now", through schemaless
     assertEquals(expected, TDengine.awaitCount(td, "select count(*) from " + db + ".meters", expected, 90_000));
