@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -23,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * instantiates every plugin while scanning, and that must stay pure Java.
  */
 public final class NativeLibrary {
-  static final String SUPPORTED_PLATFORMS = "linux-x86_64";
+  /** The {@code native/<platform>/} directories the jar carries (pom.xml builds each). */
+  static final List<String> SUPPORTED_PLATFORMS =
+      Collections.unmodifiableList(Arrays.asList("linux-x86_64", "linux-aarch64"));
+
   private static final Logger log = LoggerFactory.getLogger(NativeLibrary.class);
   private static boolean loaded;
 
@@ -35,18 +41,15 @@ public final class NativeLibrary {
       return;
     }
     String platform = platform();
-    String resource = "/native/" + platform + "/libtdconnect_jni.so";
+    String resource = resourceFor(platform);
     try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new ConnectException(
-            "tdconnect has no native library for platform "
+            "tdconnect: the jar lacks "
+                + resource
+                + " for supported platform "
                 + platform
-                + " (os.name="
-                + System.getProperty("os.name")
-                + ", os.arch="
-                + System.getProperty("os.arch")
-                + "); supported platforms: "
-                + SUPPORTED_PLATFORMS);
+                + "; the jar is corrupt or was built without it");
       }
       Path dir = Files.createTempDirectory("tdconnect-" + Version.get() + "-");
       Path file = dir.resolve("libtdconnect_jni.so");
@@ -73,15 +76,37 @@ public final class NativeLibrary {
     log.info("tdconnect {}: native library loaded for {}", Version.get(), platform);
   }
 
-  /** {@code <os>-<arch>} as used for the resource directory inside the jar. */
+  /** This JVM's {@code <os>-<arch>}, as used for the resource directory inside the jar. */
   static String platform() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    String osPart = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.replace(' ', '_');
+    return platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+  }
+
+  /** {@code <os>-<arch>} for the given {@code os.name} and {@code os.arch} values. */
+  static String platform(String osName, String osArch) {
+    String os = osName.toLowerCase(Locale.ROOT);
+    String arch = osArch.toLowerCase(Locale.ROOT);
+    String osPart =
+        os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.replace(' ', '_');
     String archPart =
         arch.equals("amd64") || arch.equals("x86_64")
             ? "x86_64"
             : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
     return osPart + "-" + archPart;
+  }
+
+  /** The library's path inside the jar; a clear refusal for a platform the jar does not carry. */
+  static String resourceFor(String platform) {
+    if (!SUPPORTED_PLATFORMS.contains(platform)) {
+      throw new ConnectException(
+          "tdconnect has no native library for platform "
+              + platform
+              + " (os.name="
+              + System.getProperty("os.name")
+              + ", os.arch="
+              + System.getProperty("os.arch")
+              + "); supported platforms: "
+              + String.join(", ", SUPPORTED_PLATFORMS));
+    }
+    return "/native/" + platform + "/libtdconnect_jni.so";
   }
 }

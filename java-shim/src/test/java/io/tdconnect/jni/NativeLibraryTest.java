@@ -1,6 +1,7 @@
 package io.tdconnect.jni;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,31 @@ class NativeLibraryTest {
   @Test
   void platformNamesAreStable() {
     assertEquals("linux-x86_64", NativeLibrary.platform());
+    assertEquals("linux-x86_64", NativeLibrary.platform("Linux", "amd64"));
+    assertEquals("linux-x86_64", NativeLibrary.platform("Linux", "x86_64"));
+    assertEquals("linux-aarch64", NativeLibrary.platform("Linux", "aarch64"));
+    assertEquals("linux-aarch64", NativeLibrary.platform("Linux", "arm64"));
+    assertEquals("macos-aarch64", NativeLibrary.platform("Mac OS X", "aarch64"));
+  }
+
+  @Test
+  void eachSupportedPlatformHasItsLibraryInTheBuild() {
+    for (String platform : NativeLibrary.SUPPORTED_PLATFORMS) {
+      String resource = NativeLibrary.resourceFor(platform);
+      assertEquals("/native/" + platform + "/libtdconnect_jni.so", resource);
+      assertNotNull(NativeLibrary.class.getResource(resource), resource);
+    }
+  }
+
+  @Test
+  void anUnsupportedPlatformIsRefusedNamingTheSupportedOnes() {
+    ConnectException e =
+        assertThrows(
+            ConnectException.class,
+            () -> NativeLibrary.resourceFor(NativeLibrary.platform("Linux", "riscv64")));
+    assertTrue(e.getMessage().contains("platform linux-riscv64"), e.getMessage());
+    String supported = "supported platforms: linux-x86_64, linux-aarch64";
+    assertTrue(e.getMessage().contains(supported), e.getMessage());
   }
 
   /**
