@@ -166,7 +166,11 @@ fn native_line_protocol_makes_the_tables_schemaless_makes() {
     };
     let mut compared = 0;
     // (data precision, database precision)
-    for (precision, db_precision, unit) in [("ms", "ms", 1i64), ("ns", "us", 1_000_000)] {
+    for (precision, db_precision, unit) in [
+        ("ms", "ms", 1i64),
+        ("us", "us", 1_000),
+        ("ns", "us", 1_000_000),
+    ] {
         let t0 = 1_700_000_000_000i64;
         let ts = move |i: i64| (t0 + i) * unit;
         let lines = corpus(&ts);
@@ -216,7 +220,7 @@ fn native_line_protocol_makes_the_tables_schemaless_makes() {
         }
     }
     say(&format!(
-        "TDengine-backed: differential (native line protocol vs schemaless, ms->ms and ns->us): {compared} \
+        "TDengine-backed: differential (native line protocol vs schemaless, ms->ms, us->us and ns->us): {compared} \
          lines of super tables, DESCRIBE, child table names and rows identical; a type conflict refused at the same record"
     ));
 }

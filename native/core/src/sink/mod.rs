@@ -145,6 +145,7 @@ impl SinkWriter {
                 conn: self.connection(&database)?,
                 protocol,
                 precision,
+                websocket: !self.config.connection.dsn.starts_with("taos://"),
             };
             for chunk in lines.chunks(batch_size) {
                 let written = if native {

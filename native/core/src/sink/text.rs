@@ -150,10 +150,18 @@ pub struct SchemalessTarget {
     pub conn: Conn,
     pub protocol: Protocol,
     pub precision: Precision,
+    /// Over taosAdapter's WebSocket (see [`in_nanoseconds`]).
+    pub websocket: bool,
 }
 
 impl SchemalessTarget {
     pub fn put(&self, lines: &[Line]) -> TdResult<()> {
+        // taosAdapter (3.3.2 to 3.3.8) takes the client's "us" for nanoseconds:
+        // microsecond line protocol goes as nanoseconds instead.
+        let (precision, micros) = match (self.protocol, self.precision) {
+            (Protocol::Line, Precision::Us) if self.websocket => (Precision::Ns, true),
+            (_, p) => (p, false),
+        };
         let data: Vec<String> = match self.protocol {
             // One array of every document's points: one document per call.
             Protocol::Json => {
@@ -168,6 +176,7 @@ impl SchemalessTarget {
                 all.push(']');
                 vec![all]
             }
+            Protocol::Line if micros => lines.iter().map(|l| in_nanoseconds(&l.text)).collect(),
             Protocol::Line | Protocol::Telnet => lines.iter().map(|l| l.text.clone()).collect(),
         };
         let data = SmlDataBuilder::default()
@@ -176,7 +185,7 @@ impl SchemalessTarget {
                 Protocol::Telnet => SchemalessProtocol::Telnet,
                 Protocol::Json => SchemalessProtocol::Json,
             })
-            .precision(match self.precision {
+            .precision(match precision {
                 Precision::Ms => SchemalessPrecision::Millisecond,
                 Precision::Us => SchemalessPrecision::Microsecond,
                 Precision::Ns => SchemalessPrecision::Nanosecond,
@@ -190,11 +199,48 @@ impl SchemalessTarget {
     }
 }
 
+/// A microsecond line in nanoseconds: its timestamp token (the last one,
+/// when all digits) times 1000. "0" (now) and a line without a timestamp
+/// stay; a timestamp that would overflow stays too (TDengine refuses it).
+fn in_nanoseconds(line: &str) -> String {
+    let body = line.trim_end_matches([' ', '\t', '\r']);
+    let ts = body.rsplit(' ').next().unwrap_or_default();
+    let convertible = ts.len() < body.len()
+        && ts != "0"
+        && !ts.is_empty()
+        && ts.bytes().all(|c| c.is_ascii_digit())
+        && ts
+            .parse::<i64>()
+            .ok()
+            .and_then(|t| t.checked_mul(1000))
+            .is_some();
+    if convertible {
+        format!("{body}000")
+    } else {
+        line.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::batch::tests::rec;
     use crate::batch::Batch;
+
+    #[test]
+    fn microsecond_lines_become_nanosecond_lines() {
+        assert_eq!(
+            in_nanoseconds("m,t=1 v=1i 1700000000000001"),
+            "m,t=1 v=1i 1700000000000001000"
+        );
+        assert_eq!(in_nanoseconds("m,t=1 v=1i 0"), "m,t=1 v=1i 0");
+        assert_eq!(in_nanoseconds("m,t=1 v=1i"), "m,t=1 v=1i");
+        assert_eq!(in_nanoseconds("m,t=1 s=\"a 12\""), "m,t=1 s=\"a 12\"");
+        assert_eq!(
+            in_nanoseconds("m v=1 9223372036854775807"),
+            "m v=1 9223372036854775807"
+        );
+    }
 
     #[test]
     fn lines_are_grouped_by_database_in_record_order() {
