@@ -162,7 +162,15 @@ async fn carry(mut client: TcpStream, tunnel: Arc<Tunnel>, server: Arc<Server>) 
     if tls.write_all(&head).await.is_err() {
         return;
     }
-    let _ = tokio::io::copy_bidirectional(&mut client, &mut tls).await;
+    // Ends when either side ends: a client that gave up on an unanswered
+    // request (its deadline) must not leave the tunnel waiting on a server
+    // that answers nothing.
+    let (mut client_in, mut client_out) = tokio::io::split(client);
+    let (mut server_in, mut server_out) = tokio::io::split(tls);
+    tokio::select! {
+        _ = tokio::io::copy(&mut client_in, &mut server_out) => {}
+        _ = tokio::io::copy(&mut server_in, &mut client_out) => {}
+    }
 }
 
 /// Bytes up to and including the end of the HTTP request head (and any

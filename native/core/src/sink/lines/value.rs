@@ -73,19 +73,7 @@ impl SmlValue {
 
 /// A string field's content: `\"` and `\\` unescaped, other backslashes kept.
 fn string_content(body: &str) -> Option<String> {
-    let b = body.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' && matches!(b.get(i + 1), Some(b'"') | Some(b'\\')) {
-            out.push(b[i + 1]);
-            i += 2;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    super::unescape(body, b"\"\\")
 }
 
 /// Length of the decimal number at the start (what C's strtod reads of it).

@@ -60,7 +60,8 @@ pub struct NativeLines {
     /// The extra connections per database (the first is the writer's own).
     pool: HashMap<String, Vec<Conn>>,
     stables: HashMap<(String, String), Stable>,
-    children: HashSet<(String, String)>,
+    /// Child tables made, per database.
+    children: HashMap<String, HashSet<String>>,
     precisions: HashMap<String, Precision>,
     /// Series by their text (`measurement,tags`); None: left to the server.
     series: HashMap<String, Option<Arc<Series>>>,
@@ -120,7 +121,7 @@ impl NativeLines {
         if self.series.len() > MAX_SERIES {
             self.series.clear();
         }
-        let parsed: Vec<Option<NativeRow>> = lines
+        let mut parsed: Vec<Option<NativeRow>> = lines
             .iter()
             .map(|l| {
                 let (text, at) = lines::split(&l.text)?;
@@ -149,7 +150,10 @@ impl NativeLines {
                 .find(|&i| parsed[i].is_some() != native)
                 .unwrap_or(lines.len());
             written += if native {
-                let rows: Vec<NativeRow> = parsed[at..end].iter().flatten().cloned().collect();
+                let rows: Vec<NativeRow> = parsed[at..end]
+                    .iter_mut()
+                    .filter_map(Option::take)
+                    .collect();
                 self.write_rows(&schemaless.conn, db, schemaless.precision, &rows)?
             } else {
                 write_narrowing(&|l: &[Line]| schemaless.put(l), &lines[at..end])?
@@ -217,14 +221,11 @@ impl NativeLines {
             let schema = plan::fit(conn, db, stable, known, &of_stable)?;
             self.stables.insert(key, schema);
         }
+        let made = self.children.entry(db.to_owned()).or_default();
         let new_children: Vec<&NativeRow> = {
             let mut seen = HashSet::new();
             rows.iter()
-                .filter(|r| {
-                    !self
-                        .children
-                        .contains(&(db.to_owned(), r.series.child.clone()))
-                })
+                .filter(|r| !made.contains(&r.series.child))
                 .filter(|r| seen.insert(r.series.child.as_str()))
                 .collect()
         };
@@ -232,9 +233,9 @@ impl NativeLines {
             conn.exec(sql)
                 .map_err(|e| e.into_td("creating child tables"))?;
         }
+        let made = self.children.entry(db.to_owned()).or_default();
         for r in new_children {
-            self.children
-                .insert((db.to_owned(), r.series.child.clone()));
+            made.insert(r.series.child.clone());
         }
         let conns = self.connections(conn, db);
         let mut parts: Vec<Vec<&NativeRow>> = vec![Vec::new(); conns.len()];
