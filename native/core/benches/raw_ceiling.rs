@@ -12,9 +12,9 @@ use std::io::Read;
 use std::time::Instant;
 
 use tdconnect_core::batch::{self, Batch, Record, Value};
-use tdconnect_core::config::SinkConfig;
+use tdconnect_core::sink::config::SinkConfig;
+use tdconnect_core::sink::structured::value::{encode_fields, Field, FieldValue};
 use tdconnect_core::sink::SinkWriter;
-use tdconnect_core::structured::value::{encode_fields, Field, FieldValue};
 
 /// First row timestamp (ms); record i of subtable i % S is at T0 + i / S.
 const T0: i64 = 1_700_000_000_000;

@@ -12,7 +12,7 @@
 //!   i32 partition
 //!   i64 timestamp = Kafka record timestamp in ms, i64::MIN when absent
 //!   u32 key       = key length, u32::MAX for a null key; then the UTF-8 key
-//!   u8  kind      = 0 null value | 1 UTF-8 text | 2 structured (see structured::value)
+//!   u8  kind      = 0 null value | 1 UTF-8 text | 2 structured (see sink::structured::value)
 //!   u32 length    = payload bytes (0 for null)
 //!   [length]      payload
 //! topic table (ends the buffer):
@@ -44,7 +44,7 @@ pub enum Value<'a> {
     /// A text record that is not valid UTF-8: a data error of that record,
     /// reported in batch order by the writer.
     InvalidText,
-    /// Encoded fields of a Struct or Map (decoded by `structured::value`).
+    /// Encoded fields of a Struct or Map (decoded by `sink::structured::value`).
     Structured(&'a [u8]),
 }
 

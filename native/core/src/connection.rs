@@ -248,7 +248,7 @@ pub fn first_column(conn: &Conn, sql: String, what: &str) -> TdResult<Vec<String
 /// database does not exist.
 pub fn database_setting(conn: &Conn, database: &str, column: &str) -> TdResult<Option<String>> {
     let mut sql = format!("SELECT `{column}` FROM information_schema.ins_databases WHERE name = ");
-    crate::structured::sql::string_literal(database, &mut sql);
+    crate::sql::string_literal(database, &mut sql);
     let what = format!("reading {column} of database {database}");
     Ok(first_column(conn, sql, &what)?.into_iter().next())
 }

@@ -6,12 +6,13 @@ pub mod batch;
 pub mod config;
 pub mod connection;
 pub mod deadline;
+pub mod decimal;
 pub mod error;
 pub mod nodelay;
 pub mod probe;
 pub mod sink;
 pub mod source;
-pub mod structured;
+pub mod sql;
 pub mod tls;
 
 pub use error::{TdError, TdResult};

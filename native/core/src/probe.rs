@@ -10,7 +10,7 @@ use crate::config::ConnectionConfig;
 use crate::connection::{self, Conn};
 use crate::deadline;
 use crate::error::TdError;
-use crate::structured::sql::string_literal;
+use crate::sql::string_literal;
 
 /// How long validation may spend on the server.
 const PROBE_BUDGET: Duration = Duration::from_secs(4);

@@ -8,8 +8,9 @@
 use std::io::Write;
 
 use tdconnect_core::batch::{self, Batch, Record, Value};
-use tdconnect_core::config::{ConnectionConfig, SinkConfig};
+use tdconnect_core::config::ConnectionConfig;
 use tdconnect_core::connection;
+use tdconnect_core::sink::config::SinkConfig;
 use tdconnect_core::sink::SinkWriter;
 use tdconnect_core::TdError;
 

@@ -9,12 +9,13 @@ use std::cell::Cell;
 
 use proptest::prelude::*;
 use tdconnect_core::batch::{self, Batch, Record, Value};
-use tdconnect_core::config::{Precision, Protocol};
+use tdconnect_core::config::Precision;
+use tdconnect_core::sink::config::Protocol;
+use tdconnect_core::sink::structured::json_text;
+use tdconnect_core::sink::structured::mapping::{map_record, MappingConfig, RecordMeta};
+use tdconnect_core::sink::structured::timestamp_text::{parse_text, TextFormat};
+use tdconnect_core::sink::structured::value::{decode_fields, encode_fields, Field, FieldValue};
 use tdconnect_core::sink::text::group_lines;
-use tdconnect_core::structured::json_text;
-use tdconnect_core::structured::mapping::{map_record, MappingConfig, RecordMeta};
-use tdconnect_core::structured::timestamp_text::{parse_text, TextFormat};
-use tdconnect_core::structured::value::{decode_fields, encode_fields, Field, FieldValue};
 
 /// Records the largest allocation made on this thread while enabled.
 struct Largest;

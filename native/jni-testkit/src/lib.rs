@@ -13,7 +13,7 @@ use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 use tdconnect_core::batch::{self, Value};
 use tdconnect_core::config::ConnectionConfig;
-use tdconnect_core::structured::value::decode_fields;
+use tdconnect_core::sink::structured::value::decode_fields;
 use tdconnect_core::{connection, TdError};
 
 /// Panics inside an entry point, to prove the JVM survives it.

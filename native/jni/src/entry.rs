@@ -3,7 +3,7 @@
 use jni::objects::{JByteBuffer, JClass, JString};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
-use tdconnect_core::config::SinkConfig;
+use tdconnect_core::sink::config::SinkConfig;
 use tdconnect_core::sink::SinkWriter;
 use tdconnect_core::ABI_VERSION;
 

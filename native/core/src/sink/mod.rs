@@ -9,9 +9,11 @@
 //! been written; writing them again is harmless, as TDengine overwrites a
 //! row with the same timestamp in the same subtable).
 
+pub mod config;
 pub mod lines;
-mod narrowing;
+pub(crate) mod narrowing;
 mod native;
+pub mod structured;
 pub mod text;
 
 use std::collections::HashMap;
@@ -20,14 +22,15 @@ pub use narrowing::{write_narrowing, HasRecord};
 pub use text::Line;
 
 use crate::batch::{self, Value};
-use crate::config::{Protocol, SinkConfig, WritePath};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
-use crate::structured::json_text::{self, JsonFields};
-use crate::structured::mapping::{map_record, RecordMeta, Row};
-use crate::structured::value::decode_fields;
-use crate::structured::writer::{insert_statements, Prepared, StructuredWriter};
+use config::{Protocol, SinkConfig, WritePath};
+use structured::insert::{insert_statements, Prepared};
+use structured::json_text::{self, JsonFields};
+use structured::mapping::{map_record, RecordMeta, Row};
+use structured::value::decode_fields;
+use structured::writer::StructuredWriter;
 use text::{group_lines, SchemalessTarget};
 
 pub struct SinkWriter {

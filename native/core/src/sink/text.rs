@@ -3,9 +3,10 @@
 
 use taos::taos_query::common::{SchemalessPrecision, SchemalessProtocol, SmlDataBuilder};
 
+use super::config::Protocol;
 use super::narrowing::HasRecord;
 use crate::batch::{self, Value};
-use crate::config::{Precision, Protocol};
+use crate::config::Precision;
 use crate::connection::Conn;
 use crate::error::{TdError, TdResult};
 

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use crate::connection::{self, Conn};
+use crate::decimal;
 use crate::error::{TdError, TdResult};
-use crate::structured::decimal;
-use crate::structured::sql::{ident, qualified};
+use crate::sql::{ident, qualified};
 
 /// Type names (as DESCRIBE shows them) the client cannot read at all.
 const UNREADABLE: [&str; 2] = ["BLOB", "MEDIUMBLOB"];

@@ -5,7 +5,7 @@
 use crate::config::ConnectionConfig;
 use crate::connection;
 use crate::error::{TdError, TdResult};
-use crate::structured::sql::{ident, string_literal};
+use crate::sql::{ident, string_literal};
 
 pub fn tables(
     connection: &ConnectionConfig,

@@ -23,7 +23,7 @@ use super::tags::TableTags;
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
-use crate::structured::sql::qualified;
+use crate::sql::qualified;
 
 mod cursor;
 

@@ -11,7 +11,7 @@ use taos::BorrowedValue;
 use super::format::{json_member, push_key, tag_text};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
-use crate::structured::sql::ident;
+use crate::sql::ident;
 
 /// How long tag values are trusted before a super table is read again
 /// (catches `ALTER TABLE ... SET TAG`).

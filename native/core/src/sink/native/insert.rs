@@ -11,7 +11,7 @@ use super::NativeRow;
 use crate::config::Precision;
 use crate::error::{TdError, TdResult};
 use crate::sink::lines::SmlValue;
-use crate::structured::sql::{push_ident, push_qualified, string_literal};
+use crate::sql::{push_ident, push_qualified, string_literal};
 
 /// Stay under TDengine's default 1 MB statement limit.
 const MAX_STATEMENT: usize = 900_000;

@@ -7,7 +7,7 @@ use super::schema::{SmlType, Stable};
 use super::NativeRow;
 use crate::connection::Conn;
 use crate::error::{TdError, TdResult};
-use crate::structured::sql::{ident, qualified};
+use crate::sql::{ident, qualified};
 
 /// The timestamp column schemaless creates (`smlTsDefaultName`).
 pub const TS: &str = "_ts";

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::TdResult;
 use crate::source::columns::{DecimalType, TableColumns};
-use crate::structured::sql::string_literal;
+use crate::sql::string_literal;
 
 /// Where a table's next page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ impl SourceReader {
     pub fn partitions(&mut self) -> TdResult<Vec<(String, i32)>> {
         let mut sql =
             String::from("SELECT vgroup_id FROM information_schema.ins_vgroups WHERE db_name = ");
-        crate::structured::sql::string_literal(&self.config.database, &mut sql);
+        crate::sql::string_literal(&self.config.database, &mut sql);
         let conn = self.conn()?;
         let vgroups: Vec<i32> = connection::first_column(&conn, sql, "listing vgroups")?
             .iter()

@@ -8,7 +8,7 @@ use taos::Dsn;
 use crate::error::{TdError, TdResult};
 use crate::source::columns::TableColumns;
 use crate::source::config::SourceConfig;
-use crate::structured::sql::ident;
+use crate::sql::ident;
 
 /// The TMQ topic of a super table and the statement creating it: the
 /// whole super table, or, when it has DECIMAL columns, a select that casts

@@ -49,7 +49,7 @@ impl SourceReader {
             "SELECT topic_name, vgroup_id, consumer_id, `offset` FROM information_schema.ins_subscriptions \
              WHERE consumer_group = ",
         );
-        crate::structured::sql::string_literal(&self.config.group_id, &mut sql);
+        crate::sql::string_literal(&self.config.group_id, &mut sql);
         let Ok(rows) = self
             .conn()
             .and_then(|c| connection::rows(&c, sql, "listing subscriptions"))

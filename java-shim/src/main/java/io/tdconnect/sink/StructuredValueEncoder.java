@@ -16,7 +16,7 @@ import org.apache.kafka.connect.errors.DataException;
 /**
  * Flattens a {@link Struct} (with schema) or a schemaless {@link Map} into
  * the structured payload the native library reads (nested names joined with
- * '_'); see native/core/src/structured/value.rs for the layout.
+ * '_'); see native/core/src/sink/structured/value.rs for the layout.
  */
 final class StructuredValueEncoder {
   static final int NULL = 0;
