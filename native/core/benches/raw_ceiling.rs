@@ -3,7 +3,7 @@
 //! TDengine by the connector's own write path (`SinkWriter`, same config,
 //! same batch size) with no Kafka, Connect, JNI or Java in between.
 //!
-//! Usage: raw_ceiling meters|line|maps|json RECORDS SUBTABLES < sink-config.json
+//! Usage: raw_ceiling meters|wide|line|maps|json RECORDS SUBTABLES < sink-config.json
 //! (maps: the fields JsonConverter + the shim make of the JSON; json: the
 //! JSON text itself, parsed natively as with `text.values=json`.)
 //! Prints `raw_ceiling rows=N seconds=S rows_per_sec=R`.
@@ -44,6 +44,29 @@ fn meters(i: u64, subtables: u64) -> String {
         i % 1000,
         T0 + (i / subtables) as i64
     )
+}
+
+/// A wide shape: meters' tags and 20 fields (same text as BenchRecords.wide).
+fn wide(i: u64, subtables: u64) -> String {
+    use std::fmt::Write;
+    let d = i % subtables;
+    let mut b = format!(
+        "wide,location=California.City{},groupid={} ",
+        d / 10,
+        d % 10
+    );
+    for f in 0..16u64 {
+        let _ = write!(b, "c{f}={}.{},", f + i % 7, (i + f) % 100);
+    }
+    let _ = write!(
+        b,
+        "voltage={}i,count={i}i,on={},status=\"ok{}\" {}",
+        200 + i % 30,
+        if i % 2 == 0 { 't' } else { 'f' },
+        i % 5,
+        T0 + (i / subtables) as i64
+    );
+    b
 }
 
 /// The benchmark's record i as JSON text (same text as the Java producer).
@@ -92,11 +115,10 @@ fn main() -> Result<(), String> {
             r.parse::<u64>().map_err(|e| e.to_string())?,
             s.parse::<u64>().map_err(|e| e.to_string())?,
         ),
-        _ => {
-            return Err(
-                "usage: raw_ceiling line|maps|json RECORDS SUBTABLES < sink-config.json".into(),
-            )
-        }
+        _ => return Err(
+            "usage: raw_ceiling meters|wide|line|maps|json RECORDS SUBTABLES < sink-config.json"
+                .into(),
+        ),
     };
     let mut json = String::new();
     std::io::stdin()
@@ -114,6 +136,7 @@ fn main() -> Result<(), String> {
             .map(|i| match mode.as_str() {
                 "line" => line(i, subtables).into_bytes(),
                 "meters" => meters(i, subtables).into_bytes(),
+                "wide" => wide(i, subtables).into_bytes(),
                 "json" => json_text(i, subtables).into_bytes(),
                 _ => map_fields(i, subtables),
             })
@@ -127,7 +150,7 @@ fn main() -> Result<(), String> {
                     partition: 0,
                     timestamp: None,
                     key: None,
-                    value: if mode == "line" || mode == "meters" || mode == "json" {
+                    value: if mode != "maps" {
                         Value::Text(std::str::from_utf8(p).unwrap_or_default())
                     } else {
                         Value::Structured(p)
@@ -142,15 +165,32 @@ fn main() -> Result<(), String> {
     // Like the connector's time, the ceiling's includes connecting (the
     // benchmark creates the database beforehand for both).
     let clock = Instant::now();
+    let cpu_before = cpu_seconds();
     let mut writer = SinkWriter::open(config).map_err(|e| e.to_string())?;
     let mut rows = 0;
     for frame in &frames {
         rows += writer.write(frame).map_err(|e| e.to_string())?;
     }
     let seconds = clock.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     println!(
-        "raw_ceiling rows={rows} seconds={seconds:.3} rows_per_sec={:.0}",
+        "raw_ceiling rows={rows} seconds={seconds:.3} rows_per_sec={:.0} client_cpu_seconds={cpu:.2}",
         rows as f64 / seconds
     );
     Ok(())
+}
+
+/// CPU time (user + system) this process has used, from /proc (0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -64,6 +64,16 @@ impl PartialEq for Trace {
 impl Eq for Trace {}
 
 impl TdError {
+    /// A table a cache believed in is gone (dropped while the sink wrote):
+    /// PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST,
+    /// TDB_INVALID_TABLE_ID, as the message names them.
+    pub fn is_missing_table(&self) -> bool {
+        let text = self.to_string();
+        ["0x2603", "0x0362", "0x0618", "0x0603"]
+            .iter()
+            .any(|code| text.contains(code))
+    }
+
     pub fn data(index: usize, message: impl Into<String>) -> Self {
         TdError::Data {
             index,

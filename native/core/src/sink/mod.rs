@@ -26,7 +26,6 @@ use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
 use crate::nodelay;
 use config::{Protocol, SinkConfig, WritePath};
-use structured::insert::{insert_statements, Prepared};
 use structured::json_text::{self, JsonFields};
 use structured::mapping::{map_record, RecordMeta, Row};
 use structured::value::decode_fields;
@@ -262,13 +261,7 @@ impl SinkWriter {
                     Err(other) => return Err(other),
                 }
             }
-            let put = |rows: &[Prepared]| -> TdResult<()> {
-                for sql in insert_statements(rows) {
-                    conn.exec(sql).map_err(|e| e.into_td("insert"))?;
-                }
-                Ok(())
-            };
-            match write_narrowing(&put, &prepared) {
+            match self.structured.write(&conn, &db, &prepared) {
                 Ok(n) => written += n,
                 Err(bad @ TdError::Data { .. }) => {
                     if first_bad

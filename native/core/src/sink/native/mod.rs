@@ -176,7 +176,7 @@ impl NativeLines {
             let mut state = state.borrow_mut();
             match state.put(conn, db, precision, db_precision, rows) {
                 // A table dropped behind our back: make it again, once.
-                Err(e) if gone(&e) => {
+                Err(e) if e.is_missing_table() => {
                     state.forget();
                     state.put(conn, db, precision, db_precision, rows)
                 }
@@ -288,13 +288,4 @@ fn series_of(text: &str) -> Option<Arc<Series>> {
         tags: prefix.tags,
         child,
     }))
-}
-
-/// A table the caches believed in is gone (dropped while we wrote).
-fn gone(e: &TdError) -> bool {
-    let text = e.to_string();
-    // PAR_TABLE_NOT_EXIST, MND_STB_NOT_EXIST, TDB_TABLE_NOT_EXIST, TDB_INVALID_TABLE_ID
-    ["0x2603", "0x0362", "0x0618", "0x0603"]
-        .iter()
-        .any(|code| text.contains(code))
 }

@@ -4,6 +4,7 @@
 //! table (`schema`, `literal`), super table DDL (`ddl`) and INSERT text
 //! (`insert`), driven per row by `writer`.
 
+mod children;
 pub mod ddl;
 #[cfg(test)]
 mod fixtures;

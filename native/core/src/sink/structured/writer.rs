@@ -7,14 +7,16 @@ use std::collections::HashMap;
 
 use crate::connection::{self, Conn};
 
+use super::children::Children;
 use super::ddl::{create_stable_sql, describe, plan_evolution};
-use super::insert::{render_row, Prepared};
+use super::insert::{insert_statements, render_row, Prepared};
 use super::mapping::{MappingConfig, Row};
 use super::schema::StableSchema;
 use super::value::FieldValue;
 use crate::config::Precision;
 use crate::decimal;
 use crate::error::{TdError, TdResult};
+use crate::sink::narrowing::write_narrowing;
 use crate::sql::qualified;
 
 pub struct StructuredWriter {
@@ -25,6 +27,7 @@ pub struct StructuredWriter {
     /// Whether the server has DECIMAL columns; asked when a decimal first
     /// needs a column, again after the schemas are forgotten.
     decimals: Option<bool>,
+    children: Children,
 }
 
 impl StructuredWriter {
@@ -34,6 +37,7 @@ impl StructuredWriter {
             precision,
             schemas: HashMap::new(),
             decimals: None,
+            children: Children::default(),
         }
     }
 
@@ -115,6 +119,44 @@ impl StructuredWriter {
     pub fn forget_schemas(&mut self) {
         self.schemas.clear();
         self.decimals = None;
+        self.children.forget();
+    }
+
+    /// Writes prepared rows of one database (see `sink::narrowing` for the
+    /// contract): their subtables made first, then multi-table INSERTs; a
+    /// subtable dropped meanwhile is made again, once.
+    pub fn write(&mut self, conn: &Conn, db: &str, rows: &[Prepared]) -> TdResult<usize> {
+        let (rows, wrong) = match self.children.ensure(conn, db, rows) {
+            Ok(()) => (rows, None),
+            Err(e @ TdError::Data { index, .. }) => {
+                let before = rows.iter().take_while(|r| r.record < index).count();
+                (&rows[..before], Some(e))
+            }
+            Err(other) => return Err(other),
+        };
+        let children = std::cell::RefCell::new(&mut self.children);
+        let insert = |rows: &[Prepared]| -> TdResult<()> {
+            for sql in insert_statements(rows) {
+                conn.exec(sql).map_err(|e| e.into_td("insert"))?;
+            }
+            Ok(())
+        };
+        let put = |rows: &[Prepared]| -> TdResult<()> {
+            match insert(rows) {
+                Err(e) if e.is_missing_table() => {
+                    let mut children = children.borrow_mut();
+                    children.forget();
+                    children.ensure(conn, db, rows)?;
+                    insert(rows)
+                }
+                other => other,
+            }
+        };
+        let written = write_narrowing(&put, rows)?;
+        match wrong {
+            Some(e) => Err(e),
+            None => Ok(written),
+        }
     }
 
     /// Whether decimals of this row may create DECIMAL columns; asks the

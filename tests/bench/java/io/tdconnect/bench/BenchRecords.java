@@ -37,6 +37,22 @@ final class BenchRecords {
         + (i % 100) + ",voltage=" + (200 + i % 30) + "i,phase=0." + (i % 1000) + " " + at(i, subtables);
   }
 
+  /**
+   * A wide shape: TDengine's meters tags and 20 fields (16 doubles, 2
+   * integers, a bool and a string), as sensors with many channels send.
+   */
+  static String wide(long i, int subtables) {
+    long d = i % subtables;
+    StringBuilder b = new StringBuilder(320);
+    b.append("wide,location=California.City").append(d / 10).append(",groupid=").append(d % 10).append(' ');
+    for (int f = 0; f < 16; f++) {
+      b.append('c').append(f).append('=').append(f + i % 7).append('.').append((i + f) % 100).append(',');
+    }
+    b.append("voltage=").append(200 + i % 30).append("i,count=").append(i).append("i,");
+    b.append("on=").append(i % 2 == 0 ? 't' : 'f').append(",status=\"ok").append(i % 5).append('"');
+    return b.append(' ').append(at(i, subtables)).toString();
+  }
+
   /** A JSON map, read by JsonConverter with schemas.enable=false. */
   static String json(long i, int subtables) {
     return "{\"device\":\"" + device(i, subtables) + "\",\"load\":" + load(i) + ",\"seq\":" + i

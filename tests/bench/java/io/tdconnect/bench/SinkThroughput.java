@@ -36,59 +36,69 @@ public final class SinkThroughput {
     int subtables = Integer.getInteger("bench.subtables", 1000);
     int tasks = Integer.getInteger("bench.tasks", 1);
     String[] modes = System.getProperty("bench.modes", "meters,meters-native").split(",");
-    TDengineTarget td = TDengineTarget.find().orElse(null);
-    if (td == null) {
+    TDengineTarget ws = TDengineTarget.find().orElse(null);
+    if (ws == null) {
       System.out.println("sink benchmark not run: " + TDengineTarget.whyMissing());
       System.exit(2);
     }
     StringBuilder summary = new StringBuilder();
+    Map<String, double[]> ceilings = new HashMap<>();
     try (BenchStack stack = BenchStack.start()) {
-      for (String mode : modes) {
-        summary.append(run(mode.trim(), records, subtables, tasks, td, stack.broker, stack.worker)).append('\n');
+      for (String name : modes) {
+        BenchMode mode = BenchMode.parse(name, tasks);
+        TDengineTarget td = mode.taos ? ws.nativeTarget().orElse(null) : ws.webSocketTarget().orElse(null);
+        if (td == null) {
+          summary.append("sink-bench mode=").append(mode.name).append(" not run: ")
+              .append(mode.taos ? TDengineTarget.whyNoNative() : "TDENGINE_WS_URL is not set").append("\n");
+          continue;
+        }
+        summary.append(run(mode, records, subtables, td, stack.broker, stack.worker, ceilings)).append('\n');
       }
     }
     System.out.print("\n" + summary);
   }
 
   private static String run(
-      String mode, long records, int subtables, int tasks, TDengineTarget td, KafkaBroker broker,
-      ConnectWorker worker) throws Exception {
-    String topic = "bench-" + mode;
-    String db = "bench_" + mode.replace('-', '_');
-    String rawDb = "bench_raw_" + mode.replace('-', '_');
-    Map<String, Object> config = connectorConfig(mode, topic, db, tasks, td);
+      BenchMode mode, long records, int subtables, TDengineTarget td, KafkaBroker broker, ConnectWorker worker,
+      Map<String, double[]> ceilings) throws Exception {
+    String topic = "bench-" + mode.name;
+    String db = "bench_" + mode.slug();
+    String rawDb = "bench_raw_" + mode.slug();
+    Map<String, Object> config = connectorConfig(mode, topic, db, td);
 
     // Raw ceiling: same rows, same native write path and config, no Kafka/Connect/JNI.
     // Both runs find their database created (DDL is not what is measured). TDengine's
     // rate drifts during a run on a shared box, so the ceiling is measured before and
-    // after the connector runs and the ratios use the mean.
+    // after the connector runs and the ratios use the mean; runs differing only in
+    // tasks share their write path's ceiling (one writer).
     Map<String, Object> rawConfig = new HashMap<>(config);
     rawConfig.put("connection.database", rawDb);
     String rawJson = new TDengineSinkConfig(rawConfig).nativeJson();
-    freshDatabase(td, rawDb);
-    double rawBefore = rawCeiling(mode, records, subtables, rawJson);
+    double[] known = ceilings.get(mode.ceilingKey());
+    double rawBefore = known != null ? known[0] : rawCeiling(td, mode, records, subtables, rawJson, rawDb);
 
     long produceStart = System.nanoTime();
-    produce(broker, topic, mode, records, subtables, tasks);
+    produce(broker, topic, mode, records, subtables);
     double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
-    System.out.printf("%s: %d records in topic %s (%.1f s to produce)%n", mode, records, topic, produceSeconds);
+    System.out.printf("%s: %d records in topic %s (%.1f s to produce)%n", mode.name, records, topic, produceSeconds);
 
     // Connect's consumer defaults hand put() 500 records at a time; the second run uses
     // the consumer settings the README recommends.
-    double[] plain = timeConnector(worker, td, "bench-" + mode, config, db, records, subtables);
+    double[] plain = timeConnector(worker, td, "bench-" + mode.name, config, db, mode, records, subtables);
     Map<String, Object> tuned = new LinkedHashMap<>(config);
     tuned.putAll(TUNED_CONSUMER);
-    double[] better = timeConnector(worker, td, "bench-" + mode + "-tuned", tuned, db, records, subtables);
-    freshDatabase(td, rawDb);
-    double rawAfter = rawCeiling(mode, records, subtables, rawJson);
+    double[] better = timeConnector(worker, td, "bench-" + mode.name + "-tuned", tuned, db, mode, records, subtables);
+    double rawAfter = known != null ? known[1] : rawCeiling(td, mode, records, subtables, rawJson, rawDb);
+    ceilings.put(mode.ceilingKey(), new double[] {rawBefore, rawAfter});
     exec(td, "DROP DATABASE IF EXISTS " + rawDb);
     double raw = (rawBefore + rawAfter) / 2;
     return String.format(
-        "sink-bench mode=%s records=%d subtables=%d tasks=%d raw_ceiling_rows_per_sec=%.0f (before %.0f, after %.0f)%n"
+        "sink-bench mode=%s url=%s records=%d subtables=%d tasks=%d raw_ceiling_rows_per_sec=%.0f (before %.0f, after %.0f)%n"
             + "  default consumer: connector_rows_per_sec=%.0f (%.2f s, first rows after %.2f s) ratio=%.2f%n"
             + "  %s: connector_rows_per_sec=%.0f (%.2f s, first rows after %.2f s) ratio=%.2f",
-        mode, records, subtables, tasks, raw, rawBefore, rawAfter, records / plain[0], plain[0], plain[1], records / plain[0] / raw,
-        TUNED_CONSUMER, records / better[0], better[0], better[1], records / better[0] / raw);
+        mode.name, td.url(), records, subtables, mode.tasks, raw, rawBefore, rawAfter, records / plain[0], plain[0],
+        plain[1], records / plain[0] / raw, TUNED_CONSUMER, records / better[0], better[0], better[1],
+        records / better[0] / raw);
   }
 
   static final Map<String, Object> TUNED_CONSUMER = new LinkedHashMap<>();
@@ -101,9 +111,8 @@ public final class SinkThroughput {
 
   /** {seconds until every row is in TDengine, seconds until the first rows}; the database starts empty. */
   private static double[] timeConnector(
-      ConnectWorker worker, TDengineTarget td, String name, Map<String, Object> config, String db, long records,
-      int subtables)
-      throws Exception {
+      ConnectWorker worker, TDengineTarget td, String name, Map<String, Object> config, String db, BenchMode mode,
+      long records, int subtables) throws Exception {
     freshDatabase(td, db);
     ConnectRest rest = worker.rest();
     long start = System.nanoTime();
@@ -112,13 +121,12 @@ public final class SinkThroughput {
     // the first rows; then the last record's row, a cheap single-subtable probe; then
     // the full count, which also catches rows of other partitions still on their way.
     String json = td.connectionJson();
-    boolean meters = db.contains("meters"); // TDengine's meters shape: no seq column, t_ child names
-    String count = "select count(*) from " + db + (meters ? ".meters" : ".readings");
+    String count = "select count(*) from " + db + "." + mode.stable();
     long timeoutMs = 30 * 60_000L;
     TestHooks.awaitLong(json, count, 1, POLL_MS, timeoutMs);
     long firstRowAt = System.nanoTime();
     long last = records - 1;
-    if (!meters) {
+    if (mode.stable().equals("readings")) {
       TestHooks.awaitLong(json, "select last(seq) from " + db + ".readings where device = '"
           + BenchRecords.device(last, subtables) + "'", last, POLL_MS, timeoutMs);
     }
@@ -133,24 +141,22 @@ public final class SinkThroughput {
   }
 
   private static Map<String, Object> connectorConfig(
-      String mode, String topic, String db, int tasks, TDengineTarget td) {
+      BenchMode mode, String topic, String db, TDengineTarget td) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("connector.class", "io.tdconnect.sink.TDengineSinkConnector");
-    c.put("tasks.max", String.valueOf(tasks));
+    c.put("tasks.max", String.valueOf(mode.tasks));
     c.put("topics", topic);
     c.putAll(td.connectorKeys());
     c.put("connection.database", db);
     c.put("batch.size", System.getProperty("bench.batch.size", "10000"));
     c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-    if (mode.equals("line") || mode.startsWith("meters")) {
+    if (mode.lineProtocol()) {
       // Text protocols take UTF-8 bytes as they are: no decoding to String and back.
       c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
       c.put("db.schemaless", "line");
-      if (mode.endsWith("-native")) {
-        c.put("write.path", "native");
-      }
+      c.put("write.path", mode.nativePath ? "native" : "schemaless");
     } else {
-      if (mode.equals("json")) {
+      if (mode.shape.equals("json")) {
         // The same JSON text, its UTF-8 bytes parsed natively instead of by JsonConverter into Maps.
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("text.values", "json");
@@ -167,10 +173,12 @@ public final class SinkThroughput {
     return c;
   }
 
-  private static double rawCeiling(String mode, long records, int subtables, String nativeJson)
+  private static double rawCeiling(
+      TDengineTarget td, BenchMode mode, long records, int subtables, String nativeJson, String rawDb)
       throws Exception {
+    freshDatabase(td, rawDb);
     Process p = new ProcessBuilder(
-            System.getProperty("raw.ceiling.bin"), mode.replace("-native", ""), String.valueOf(records),
+            System.getProperty("raw.ceiling.bin"), mode.rawShape(), String.valueOf(records),
             String.valueOf(subtables))
         .redirectErrorStream(true)
         .start();
@@ -181,7 +189,7 @@ public final class SinkThroughput {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("raw_ceiling failed: " + out);
     }
-    System.out.print(mode + ": " + out);
+    System.out.print(mode.name + ": " + out);
     Matcher m = RAW.matcher(out);
     if (!m.find()) {
       throw new IllegalStateException("raw_ceiling printed no rate: " + out);
@@ -190,12 +198,11 @@ public final class SinkThroughput {
   }
 
   private static void produce(
-      KafkaBroker broker, String topic, String mode, long records, int subtables, int partitions)
-      throws Exception {
+      KafkaBroker broker, String topic, BenchMode mode, long records, int subtables) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrap());
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, mode.tasks, (short) 1))).all().get();
     }
     p.put("key.serializer", StringSerializer.class.getName());
     p.put("value.serializer", StringSerializer.class.getName());
@@ -203,8 +210,7 @@ public final class SinkThroughput {
     p.put("batch.size", "262144");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
       for (long i = 0; i < records; i++) {
-        String value = mode.startsWith("meters") ? BenchRecords.meters(i, subtables)
-            : mode.equals("line") ? BenchRecords.line(i, subtables) : BenchRecords.json(i, subtables);
+        String value = mode.record(i, subtables);
         // Keyed by device: one subtable's rows stay in order in one partition.
         producer.send(new ProducerRecord<>(topic, BenchRecords.device(i, subtables), value));
       }
