@@ -8,6 +8,7 @@ pub mod connection;
 pub mod deadline;
 pub mod decimal;
 pub mod error;
+pub mod fasthash;
 pub mod nodelay;
 pub mod probe;
 pub mod sink;

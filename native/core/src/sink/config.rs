@@ -53,8 +53,8 @@ fn default_write_parallelism() -> usize {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum WritePath {
-    #[default]
     Schemaless,
+    #[default]
     Native,
 }
 

@@ -13,12 +13,13 @@ use crate::error::{TdError, TdResult};
 /// One unit of a schemaless call, remembering its record: a line (line
 /// protocol, telnet) or the data points of one JSON document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
+pub struct Line<'a> {
     pub record: usize,
-    pub text: String,
+    /// Borrowed from the batch frame.
+    pub text: &'a str,
 }
 
-impl HasRecord for Line {
+impl HasRecord for Line<'_> {
     fn record(&self) -> usize {
         self.record
     }
@@ -27,13 +28,13 @@ impl HasRecord for Line {
 /// Splits records into lines grouped by target database, in record order.
 /// Also returns the data error of the first record that cannot be sent at
 /// all: not UTF-8, empty, or (JSON) not an OpenTSDB JSON document.
-pub fn group_lines(
-    batch: &batch::Batch<'_>,
+pub fn group_lines<'a>(
+    batch: &batch::Batch<'a>,
     databases: &[String],
     protocol: Protocol,
     precision: Precision,
-) -> (Vec<(String, Vec<Line>)>, Option<TdError>) {
-    let mut groups: Vec<(String, Vec<Line>)> = Vec::new();
+) -> (Vec<(String, Vec<Line<'a>>)>, Option<TdError>) {
+    let mut groups: Vec<(String, Vec<Line<'a>>)> = Vec::new();
     let mut group_of_topic: Vec<Option<usize>> = vec![None; databases.len()];
     let mut invalid = None;
     for (index, record) in batch.records.iter().enumerate() {
@@ -62,7 +63,7 @@ pub fn group_lines(
             Protocol::Json => match json_points(text) {
                 Ok(Some(points)) => lines.push(Line {
                     record: index,
-                    text: points.to_owned(),
+                    text: points,
                 }),
                 Ok(None) => {}
                 Err(reason) => invalid = Some(TdError::data(index, reason)),
@@ -79,7 +80,7 @@ pub fn group_lines(
                     }
                     lines.push(Line {
                         record: index,
-                        text: l.to_owned(),
+                        text: l,
                     });
                 }
             }
@@ -156,7 +157,7 @@ pub struct SchemalessTarget {
 }
 
 impl SchemalessTarget {
-    pub fn put(&self, lines: &[Line]) -> TdResult<()> {
+    pub fn put(&self, lines: &[Line<'_>]) -> TdResult<()> {
         // taosAdapter (3.3.2 to 3.3.8) takes the client's "us" for nanoseconds:
         // microsecond line protocol goes as nanoseconds instead.
         let (precision, micros) = match (self.protocol, self.precision) {
@@ -172,13 +173,13 @@ impl SchemalessTarget {
                     if i > 0 {
                         all.push(',');
                     }
-                    all.push_str(&l.text);
+                    all.push_str(l.text);
                 }
                 all.push(']');
                 vec![all]
             }
-            Protocol::Line if micros => lines.iter().map(|l| in_nanoseconds(&l.text)).collect(),
-            Protocol::Line | Protocol::Telnet => lines.iter().map(|l| l.text.clone()).collect(),
+            Protocol::Line if micros => lines.iter().map(|l| in_nanoseconds(l.text)).collect(),
+            Protocol::Line | Protocol::Telnet => lines.iter().map(|l| l.text.to_owned()).collect(),
         };
         let data = SmlDataBuilder::default()
             .protocol(match self.protocol {
@@ -263,7 +264,7 @@ mod tests {
             groups[0]
                 .1
                 .iter()
-                .map(|l| (l.record, l.text.as_str()))
+                .map(|l| (l.record, l.text))
                 .collect::<Vec<_>>(),
             vec![(0, "m v=1 1"), (0, "m v=2 2")]
         );
@@ -312,7 +313,7 @@ mod tests {
         let (groups, invalid) =
             group_lines(&batch, &["db".to_string()], Protocol::Json, Precision::Ms);
         assert!(invalid.is_none());
-        let texts: Vec<&str> = groups[0].1.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<&str> = groups[0].1.iter().map(|l| l.text).collect();
         assert_eq!(
             texts,
             [

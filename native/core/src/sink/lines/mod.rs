@@ -6,6 +6,8 @@
 
 mod value;
 
+use std::borrow::Cow;
+
 pub use value::SmlValue;
 
 /// TDengine's limits (`clientSml.c`): measurement and key lengths.
@@ -31,16 +33,17 @@ pub struct Prefix {
 /// The rest of a line: fields in line order and the timestamp as written,
 /// in the call's precision (> 0).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fields {
-    pub fields: Vec<(String, SmlValue)>,
+pub struct Fields<'a> {
+    /// Keys borrowed from the line unless they hold escapes.
+    pub fields: Vec<(Cow<'a, str>, SmlValue)>,
     pub ts: i64,
 }
 
 /// A whole line (tests, tools).
 #[derive(Debug, Clone, PartialEq)]
-pub struct LineRow {
+pub struct LineRow<'a> {
     pub prefix: Prefix,
-    pub fields: Fields,
+    pub fields: Fields<'a>,
 }
 
 /// The line's series text (`measurement,tags`, the key of its child table)
@@ -78,7 +81,7 @@ pub fn parse_prefix(text: &str) -> Option<Prefix> {
         if b.get(eq) != Some(&b'=') {
             return None;
         }
-        let key = key(&text[at..key_end])?;
+        let key = key(&text[at..key_end])?.into_owned();
         let (value_end, next) = scan(b, eq + 1, b" ,=")?;
         if b.get(next) == Some(&b'=') || value_end == eq + 1 {
             return None;
@@ -95,7 +98,7 @@ pub fn parse_prefix(text: &str) -> Option<Prefix> {
             _ => return None,
         }
     }
-    if has_duplicates(tags.iter().map(|(k, _)| k)) {
+    if has_duplicates(tags.iter().map(|(k, _)| k.as_str())) {
         return None;
     }
     Some(Prefix {
@@ -106,7 +109,11 @@ pub fn parse_prefix(text: &str) -> Option<Prefix> {
 }
 
 /// The fields and timestamp of `line` from `at` (see [`split`]).
-pub fn parse_fields(line: &str, mut at: usize, tags: &[(String, String)]) -> Option<Fields> {
+pub fn parse_fields<'a>(
+    line: &'a str,
+    mut at: usize,
+    tags: &[(String, String)],
+) -> Option<Fields<'a>> {
     let b = line.as_bytes();
     let mut fields = Vec::new();
     loop {
@@ -135,8 +142,8 @@ pub fn parse_fields(line: &str, mut at: usize, tags: &[(String, String)]) -> Opt
     let ts: i64 = ts_text.parse().ok().filter(|t| *t > 0)?;
     let keys = tags
         .iter()
-        .map(|(k, _)| k)
-        .chain(fields.iter().map(|(k, _)| k));
+        .map(|(k, _)| k.as_str())
+        .chain(fields.iter().map(|(k, _)| k.as_ref()));
     if has_duplicates(keys) {
         return None;
     }
@@ -144,7 +151,7 @@ pub fn parse_fields(line: &str, mut at: usize, tags: &[(String, String)]) -> Opt
 }
 
 /// A whole line, or None when it is left to the server.
-pub fn parse(line: &str) -> Option<LineRow> {
+pub fn parse(line: &str) -> Option<LineRow<'_>> {
     let (text, at) = split(line)?;
     let prefix = parse_prefix(text)?;
     let fields = parse_fields(line, at, &prefix.tags)?;
@@ -153,7 +160,13 @@ pub fn parse(line: &str) -> Option<LineRow> {
 
 /// From `from`, the end of a token (first unescaped byte of `stops`) and
 /// that byte's position (== len at the end of the line).
+#[inline]
 fn scan(b: &[u8], from: usize, stops: &[u8]) -> Option<(usize, usize)> {
+    // A table of the stop bytes: one lookup per byte.
+    let mut stop = [false; 256];
+    for &s in stops {
+        stop[usize::from(s)] = true;
+    }
     let mut i = from;
     while i < b.len() {
         let c = b[i];
@@ -161,7 +174,7 @@ fn scan(b: &[u8], from: usize, stops: &[u8]) -> Option<(usize, usize)> {
             i += 2; // the escaped byte is part of the token
             continue;
         }
-        if stops.contains(&c) {
+        if stop[usize::from(c)] {
             return Some((i, i));
         }
         i += 1;
@@ -187,19 +200,67 @@ fn unescape(raw: &str, set: &[u8]) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn key(raw: &str) -> Option<String> {
-    let k = unescape(raw, b", =\\")?;
-    (!k.is_empty()
-        && k.len() <= MAX_KEY
-        && !k.contains('`')
-        && !k.chars().any(char::is_control)
-        && k != "_ts")
-        .then_some(k)
+fn key(raw: &str) -> Option<Cow<'_, str>> {
+    // One pass over the bytes: escapes, backticks and control characters
+    // (C0, DEL, and C1 as UTF-8 `C2 80`..`C2 9F`).
+    let b = raw.as_bytes();
+    let mut escaped = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'\\' => escaped = true,
+            b'`' | 0..=0x1f | 0x7f => return None,
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return None,
+            _ => {}
+        }
+    }
+    let k = if escaped {
+        let k = unescape(raw, b", =\\")?;
+        if k.chars().any(char::is_control) || k.contains('`') {
+            return None;
+        }
+        Cow::Owned(k)
+    } else {
+        Cow::Borrowed(raw)
+    };
+    (!k.is_empty() && k.len() <= MAX_KEY && k != "_ts").then_some(k)
 }
 
-fn has_duplicates<'a>(keys: impl Iterator<Item = &'a String>) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    !keys.into_iter().all(|k| seen.insert(k.as_str()))
+fn has_duplicates<'a>(keys: impl Iterator<Item = &'a str>) -> bool {
+    // Lines have a handful of keys: comparing each pair beats hashing them;
+    // past 16 the rest are hashed.
+    let mut few: [&str; 16] = [""; 16];
+    let mut n = 0;
+    let mut many: Option<std::collections::HashSet<&str>> = None;
+    for k in keys {
+        if let Some(set) = many.as_mut() {
+            if !set.insert(k) {
+                return true;
+            }
+            continue;
+        }
+        if few[..n].iter().any(|s| same_key(s, k)) {
+            return true;
+        }
+        if n == few.len() {
+            let mut set: std::collections::HashSet<&str> = few.iter().copied().collect();
+            set.insert(k);
+            many = Some(set);
+            continue;
+        }
+        few[n] = k;
+        n += 1;
+    }
+    false
+}
+
+/// `a == b`, telling most unequal keys apart before comparing their bytes
+/// (this runs several times per line).
+#[inline]
+pub fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.as_bytes().first() == b.as_bytes().first()
+        && a.as_bytes().last() == b.as_bytes().last()
+        && a == b
 }
 
 #[cfg(test)]

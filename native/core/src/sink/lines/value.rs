@@ -62,10 +62,12 @@ impl SmlValue {
             let text = string_content(body.strip_suffix('"')?)?;
             return (text.len() <= max_string).then_some(SmlValue::Varchar(text));
         }
-        match raw.to_ascii_lowercase().as_str() {
-            "t" | "true" => return Some(SmlValue::Bool(true)),
-            "f" | "false" => return Some(SmlValue::Bool(false)),
-            _ => {}
+        let is = |word: &str| raw.eq_ignore_ascii_case(word);
+        if is("t") || is("true") {
+            return Some(SmlValue::Bool(true));
+        }
+        if is("f") || is("false") {
+            return Some(SmlValue::Bool(false));
         }
         number(raw)
     }
@@ -118,7 +120,16 @@ fn number(raw: &str) -> Option<SmlValue> {
     }
     let integer = !text.contains(['.', 'e', 'E']);
     let within = |lo: f64, hi: f64| (lo..=hi).contains(&d);
-    Some(match suffix.to_ascii_lowercase().as_str() {
+    // Suffixes are at most 3 bytes: lower-cased on the stack.
+    if suffix.len() > 3 {
+        return None;
+    }
+    let mut lower = [0u8; 3];
+    for (l, c) in lower.iter_mut().zip(suffix.bytes()) {
+        *l = c.to_ascii_lowercase();
+    }
+    let suffix = std::str::from_utf8(&lower[..suffix.len()]).ok()?;
+    Some(match suffix {
         "" | "f64" => SmlValue::Double(d),
         "f32" => {
             if !within(-f64::from(f32::MAX), f64::from(f32::MAX)) {

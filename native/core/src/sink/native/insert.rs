@@ -3,14 +3,12 @@
 //! so a field a line leaves out stays untouched, as with schemaless; rows of
 //! one child table keep their record order.
 
-use std::collections::HashMap;
-use std::fmt::Write;
-
 use super::plan::TS;
 use super::NativeRow;
 use crate::config::Precision;
 use crate::error::{TdError, TdResult};
-use crate::sink::lines::SmlValue;
+use crate::fasthash::FastMap;
+use crate::sink::lines::{same_key, SmlValue};
 use crate::sql::{push_ident, push_qualified, string_literal};
 
 /// Stay under TDengine's default 1 MB statement limit.
@@ -62,7 +60,7 @@ fn flush_if_full(sql: &mut String, out: &mut Vec<String>, adding: usize) {
 
 /// One child table's run of rows with the same fields.
 struct Clause<'a> {
-    row: &'a NativeRow,
+    row: &'a NativeRow<'a>,
     values: String,
 }
 
@@ -76,10 +74,12 @@ pub fn statements(
     // Clauses per (child, fields), in the order they start; a row joins its
     // child table's last clause when its fields are the same.
     let mut clauses: Vec<Clause<'_>> = Vec::new();
-    let mut last_of_child: HashMap<&str, usize> = HashMap::new();
+    // By child table name: lines of two series (tags in another order) can
+    // name one child table.
+    let mut last_of_child: FastMap<&str, usize> = FastMap::default();
     for &r in rows {
-        let i = match last_of_child.get(r.series.child.as_str()) {
-            Some(&i) if same_fields(clauses[i].row, r) => i,
+        let i = match last_of_child.get(r.series.child.as_str()).copied() {
+            Some(i) if same_fields(clauses[i].row, r) => i,
             _ => {
                 last_of_child.insert(&r.series.child, clauses.len());
                 clauses.push(Clause {
@@ -90,11 +90,8 @@ pub fn statements(
             }
         };
         let values = &mut clauses[i].values;
-        let _ = write!(
-            values,
-            " ({}",
-            convert(r.fields.ts, precision, db_precision)
-        );
+        values.push_str(" (");
+        values.push_str(itoa::Buffer::new().format(convert(r.fields.ts, precision, db_precision)));
         for (_, v) in &r.fields.fields {
             values.push_str(", ");
             literal(v, values);
@@ -134,7 +131,7 @@ fn same_fields(a: &NativeRow, b: &NativeRow) -> bool {
             .fields
             .iter()
             .zip(&b.fields.fields)
-            .all(|((x, _), (y, _))| x == y)
+            .all(|((x, _), (y, _))| same_key(x, y))
 }
 
 /// A timestamp from the call's precision into the database's (TDengine's
@@ -154,24 +151,35 @@ fn convert(ts: i64, from: Precision, to: Precision) -> i64 {
 }
 
 fn literal(v: &SmlValue, out: &mut String) {
-    let _ = match v {
-        SmlValue::Bool(b) => write!(out, "{b}"),
-        SmlValue::TinyInt(x) => write!(out, "{x}"),
-        SmlValue::SmallInt(x) => write!(out, "{x}"),
-        SmlValue::Int(x) => write!(out, "{x}"),
-        SmlValue::BigInt(x) => write!(out, "{x}"),
-        SmlValue::UTinyInt(x) => write!(out, "{x}"),
-        SmlValue::USmallInt(x) => write!(out, "{x}"),
-        SmlValue::UInt(x) => write!(out, "{x}"),
-        SmlValue::UBigInt(x) => write!(out, "{x}"),
-        // Shortest text that reads back as the same double (and float).
-        SmlValue::Float(x) => write!(out, "{:?}", f64::from(*x)),
-        SmlValue::Double(x) => write!(out, "{x:?}"),
+    let mut ints = itoa::Buffer::new();
+    let mut floats = ryu::Buffer::new();
+    let text = match v {
+        SmlValue::Bool(b) => {
+            if *b {
+                "true"
+            } else {
+                "false"
+            }
+        }
+        SmlValue::TinyInt(x) => ints.format(*x),
+        SmlValue::SmallInt(x) => ints.format(*x),
+        SmlValue::Int(x) => ints.format(*x),
+        SmlValue::BigInt(x) => ints.format(*x),
+        SmlValue::UTinyInt(x) => ints.format(*x),
+        SmlValue::USmallInt(x) => ints.format(*x),
+        SmlValue::UInt(x) => ints.format(*x),
+        SmlValue::UBigInt(x) => ints.format(*x),
+        // Shortest text that reads back as the same double (a float as the
+        // double it widens to, so the server rounds it back exactly). The
+        // parser keeps only finite values.
+        SmlValue::Float(x) => floats.format_finite(f64::from(*x)),
+        SmlValue::Double(x) => floats.format_finite(*x),
         SmlValue::Varchar(s) | SmlValue::NChar(s) => {
             string_literal(s, out);
-            Ok(())
+            return;
         }
     };
+    out.push_str(text);
 }
 
 #[cfg(test)]
@@ -179,7 +187,7 @@ mod tests {
     use super::*;
     use crate::sink::lines;
 
-    fn row(record: usize, child: &str, text: &str) -> NativeRow {
+    fn row<'a>(record: usize, child: &str, text: &'a str) -> NativeRow<'a> {
         let row = lines::parse(text).unwrap();
         NativeRow {
             record,

@@ -12,7 +12,7 @@ mod plan;
 mod schema;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use std::sync::Arc;
 
@@ -22,6 +22,7 @@ use super::text::{Line, SchemalessTarget};
 use crate::config::{ConnectionConfig, Precision};
 use crate::connection::{self, Conn};
 use crate::error::{TdError, TdResult};
+use crate::fasthash::{FastMap, FastSet};
 use schema::Stable;
 
 /// A child table as lines name it: its super table, tags and name.
@@ -34,16 +35,16 @@ pub struct Series {
 
 /// A parsed line with its record and child table.
 #[derive(Debug, Clone)]
-pub struct NativeRow {
+pub struct NativeRow<'a> {
     pub record: usize,
     pub series: Arc<Series>,
-    pub fields: Fields,
+    pub fields: Fields<'a>,
 }
 
 /// Series remembered by their text; past this many the memory is cleared.
 const MAX_SERIES: usize = 200_000;
 
-impl HasRecord for NativeRow {
+impl HasRecord for NativeRow<'_> {
     fn record(&self) -> usize {
         self.record
     }
@@ -61,10 +62,10 @@ pub struct NativeLines {
     pool: HashMap<String, Vec<Conn>>,
     stables: HashMap<(String, String), Stable>,
     /// Child tables made, per database.
-    children: HashMap<String, HashSet<String>>,
+    children: HashMap<String, FastSet<String>>,
     precisions: HashMap<String, Precision>,
     /// Series by their text (`measurement,tags`); None: left to the server.
-    series: HashMap<String, Option<Arc<Series>>>,
+    series: FastMap<String, Option<Arc<Series>>>,
 }
 
 impl NativeLines {
@@ -124,7 +125,7 @@ impl NativeLines {
         let mut parsed: Vec<Option<NativeRow>> = lines
             .iter()
             .map(|l| {
-                let (text, at) = lines::split(&l.text)?;
+                let (text, at) = lines::split(l.text)?;
                 let series = match self.series.get(text) {
                     Some(known) => known.clone()?,
                     None => {
@@ -134,7 +135,7 @@ impl NativeLines {
                     }
                 };
                 let prefix_tags = &series.tags;
-                let fields = lines::parse_fields(&l.text, at, prefix_tags)?;
+                let fields = lines::parse_fields(l.text, at, prefix_tags)?;
                 Some(NativeRow {
                     record: l.record,
                     series,
@@ -207,15 +208,23 @@ impl NativeLines {
         db_precision: Precision,
         rows: &[NativeRow],
     ) -> TdResult<()> {
-        let mut stables: Vec<&str> = Vec::new();
+        // Rows by super table (first-seen order), a series' once.
+        let mut stables: Vec<(&str, Vec<&NativeRow>)> = Vec::new();
+        let mut stable_of: FastMap<*const Series, usize> = FastMap::default();
         for r in rows {
-            if !stables.contains(&r.series.stable.as_str()) {
-                stables.push(&r.series.stable);
-            }
+            let i = *stable_of.entry(Arc::as_ptr(&r.series)).or_insert_with(|| {
+                let name = r.series.stable.as_str();
+                stables
+                    .iter()
+                    .position(|(s, _)| *s == name)
+                    .unwrap_or_else(|| {
+                        stables.push((name, Vec::new()));
+                        stables.len() - 1
+                    })
+            });
+            stables[i].1.push(r);
         }
-        for stable in stables {
-            let of_stable: Vec<&NativeRow> =
-                rows.iter().filter(|r| r.series.stable == stable).collect();
+        for (stable, of_stable) in stables {
             let key = (db.to_owned(), stable.to_owned());
             let known = self.stables.get(&key).cloned();
             let schema = plan::fit(conn, db, stable, known, &of_stable)?;
@@ -223,8 +232,11 @@ impl NativeLines {
         }
         let made = self.children.entry(db.to_owned()).or_default();
         let new_children: Vec<&NativeRow> = {
-            let mut seen = HashSet::new();
+            // Each series once (rows of one series share its Arc), then by name.
+            let mut series: FastSet<*const Series> = FastSet::default();
+            let mut seen = FastSet::default();
             rows.iter()
+                .filter(|r| series.insert(Arc::as_ptr(&r.series)))
                 .filter(|r| !made.contains(&r.series.child))
                 .filter(|r| seen.insert(r.series.child.as_str()))
                 .collect()
@@ -274,10 +286,8 @@ impl NativeLines {
 
 /// Which of `n` connections writes a child table's rows (always the same).
 fn spread(child: &str, n: usize) -> usize {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    child.hash(&mut h);
-    (h.finish() % n as u64) as usize
+    use std::hash::BuildHasher;
+    (crate::fasthash::FastState::default().hash_one(child) % n as u64) as usize
 }
 
 fn series_of(text: &str) -> Option<Arc<Series>> {

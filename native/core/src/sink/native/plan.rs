@@ -4,9 +4,13 @@
 //! its column is that record's data error (schemaless refuses it too).
 
 use super::schema::{SmlType, Stable};
-use super::NativeRow;
+use std::sync::Arc;
+
+use super::{NativeRow, Series};
 use crate::connection::Conn;
 use crate::error::{TdError, TdResult};
+use crate::fasthash::FastSet;
+use crate::sink::lines::same_key;
 use crate::sql::{ident, qualified};
 
 /// The timestamp column schemaless creates (`smlTsDefaultName`).
@@ -16,19 +20,23 @@ pub const TS: &str = "_ts";
 /// (a refusal of the call) when one key has two types.
 fn wanted(rows: &[&NativeRow]) -> TdResult<Stable> {
     let mut s = Stable::default();
+    // A series' tags are the same on each of its rows: merged at its first.
+    let mut series: FastSet<*const Series> = FastSet::default();
     for r in rows {
         for (k, v) in &r.fields.fields {
             merge(&mut s.columns, k, SmlType::of(v), r.record)?;
         }
-        for (k, v) in &r.series.tags {
-            merge(&mut s.tags, k, SmlType::tag(v), r.record)?;
+        if series.insert(Arc::as_ptr(&r.series)) {
+            for (k, v) in &r.series.tags {
+                merge(&mut s.tags, k, SmlType::tag(v), r.record)?;
+            }
         }
     }
     Ok(s)
 }
 
 fn merge(list: &mut Vec<(String, SmlType)>, key: &str, t: SmlType, record: usize) -> TdResult<()> {
-    match list.iter_mut().find(|(n, _)| n == key) {
+    match list.iter_mut().find(|(n, _)| same_key(n, key)) {
         None => list.push((key.to_owned(), t)),
         Some((_, have)) if have.same_kind(t) => *have = have.widest(t),
         Some((_, have)) => {
@@ -161,7 +169,7 @@ mod tests {
     use super::*;
     use crate::sink::lines;
 
-    fn rows(text: &[&str]) -> Vec<NativeRow> {
+    fn rows<'a>(text: &[&'a str]) -> Vec<NativeRow<'a>> {
         text.iter()
             .enumerate()
             .map(|(i, t)| {

@@ -115,6 +115,7 @@ public final class SinkThroughput {
       long records, int subtables) throws Exception {
     freshDatabase(td, db);
     ConnectRest rest = worker.rest();
+    CpuMeter cpu = CpuMeter.start(worker.process().pid());
     long start = System.nanoTime();
     rest.createConnector(ConnectRest.connectorBody(name, config));
     // Progress is polled on one connection (a login per check would load TDengine):
@@ -132,6 +133,7 @@ public final class SinkThroughput {
     }
     long rows = TestHooks.awaitLong(json, count, records, POLL_MS, timeoutMs);
     double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("%s: %.2f s, %s%n", name, seconds, cpu.stop("worker"));
     rest.delete("/connectors/" + name);
     exec(td, "DROP DATABASE IF EXISTS " + db);
     if (rows < records) {
@@ -177,6 +179,7 @@ public final class SinkThroughput {
       TDengineTarget td, BenchMode mode, long records, int subtables, String nativeJson, String rawDb)
       throws Exception {
     freshDatabase(td, rawDb);
+    CpuMeter cpu = CpuMeter.start(0);
     Process p = new ProcessBuilder(
             System.getProperty("raw.ceiling.bin"), mode.rawShape(), String.valueOf(records),
             String.valueOf(subtables))
@@ -189,7 +192,7 @@ public final class SinkThroughput {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("raw_ceiling failed: " + out);
     }
-    System.out.print(mode.name + ": " + out);
+    System.out.print(mode.name + ": " + out.trim() + ", " + cpu.stop("-").replace("cpu: - 0.0 s, ", "server cpu: ") + "\n");
     Matcher m = RAW.matcher(out);
     if (!m.find()) {
       throw new IllegalStateException("raw_ceiling printed no rate: " + out);

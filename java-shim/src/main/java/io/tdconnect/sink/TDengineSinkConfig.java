@@ -29,11 +29,12 @@ public class TDengineSinkConfig extends AbstractConfig {
 
   public static final String WRITE_PATH_CONFIG = "write.path";
   private static final String WRITE_PATH_DOC =
-      "How line protocol (db.schemaless=line) is written: schemaless (TDengine's schemaless"
-          + " insert parses the lines on the server, as TDengine's own connector does) or native"
-          + " (the connector parses them and writes SQL into the same super and child tables"
-          + " schemaless makes: same names, column order, types and widths, its child table names;"
-          + " lines it does not take on, e.g. without tags or timestamp, go through schemaless)."
+      "How line protocol (db.schemaless=line) is written: native (default: the connector parses"
+          + " the lines and writes SQL into the same super and child tables schemaless makes: same"
+          + " names, column order, types and widths, its child table names; lines it does not take"
+          + " on, e.g. without tags or timestamp, go through schemaless) or schemaless (TDengine's"
+          + " schemaless insert parses the lines on the server, as TDengine's own connector does:"
+          + " exact legacy behaviour)."
           + " native assumes the client defaults of taosAdapter's taos.cfg for schemaless"
           + " (smlChildTableName, smlAutoChildTableNameDelimiter, smlDot2Underline, smlTsDefaultName"
           + " unset). Telnet and JSON always go through schemaless.";
@@ -195,7 +196,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         .define(
             WRITE_PATH_CONFIG,
             Type.STRING,
-            "schemaless",
+            "native",
             WRITE_PATH_CHOICES.validator(),
             Importance.MEDIUM,
             WRITE_PATH_DOC,
@@ -393,11 +394,9 @@ public class TDengineSinkConfig extends AbstractConfig {
         .put("precision", precision())
         .put("batch_size", batchSize())
         .put("mapping", mappingJson())
-        .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)));
-    if ("native".equals(getString(WRITE_PATH_CONFIG))) {
-      json.put("write_path", "native");
-      json.put("write_parallelism", getInt(WRITE_PARALLELISM_CONFIG));
-    }
+        .put("text_json", "json".equals(getString(TEXT_VALUES_CONFIG)))
+        .put("write_path", getString(WRITE_PATH_CONFIG))
+        .put("write_parallelism", getInt(WRITE_PARALLELISM_CONFIG));
     return json.toString();
   }
 }
