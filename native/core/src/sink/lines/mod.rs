@@ -226,10 +226,12 @@ fn key(raw: &str) -> Option<Cow<'_, str>> {
 }
 
 fn has_duplicates<'a>(keys: impl Iterator<Item = &'a str>) -> bool {
-    // Lines have a handful of keys: comparing each pair beats hashing them;
-    // past 16 the rest are hashed.
-    let mut few: [&str; 16] = [""; 16];
+    // A 64-bit signature of each key (length and end bytes): only keys whose
+    // signature was seen before are compared, so a line with many fields
+    // costs one pass. Past 64 keys the rest are hashed.
+    let mut few: [&str; 64] = [""; 64];
     let mut n = 0;
+    let mut bits = 0u64;
     let mut many: Option<std::collections::HashSet<&str>> = None;
     for k in keys {
         if let Some(set) = many.as_mut() {
@@ -238,9 +240,17 @@ fn has_duplicates<'a>(keys: impl Iterator<Item = &'a str>) -> bool {
             }
             continue;
         }
-        if few[..n].iter().any(|s| same_key(s, k)) {
+        let b = k.as_bytes();
+        let sig = (b.len() as u64)
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(b.first().copied().unwrap_or(0)))
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(b.last().copied().unwrap_or(0)));
+        let bit = 1u64 << (sig % 64);
+        if bits & bit != 0 && few[..n].iter().any(|s| same_key(s, k)) {
             return true;
         }
+        bits |= bit;
         if n == few.len() {
             let mut set: std::collections::HashSet<&str> = few.iter().copied().collect();
             set.insert(k);
@@ -324,5 +334,22 @@ mod tests {
         ] {
             assert_eq!(parse(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_among_many() {
+        for n in [3usize, 20, 70, 130] {
+            let keys: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            assert!(!has_duplicates(keys.iter().map(String::as_str)), "{n}");
+            for dup in [0, n / 2, n - 1] {
+                let mut with = keys.clone();
+                with.push(keys[dup].clone());
+                assert!(has_duplicates(with.iter().map(String::as_str)), "{n} {dup}");
+            }
+        }
+        let wide: String = (0..20).map(|i| format!("c{i}={i}.5,")).collect();
+        let line = format!("wide,location=a,groupid=1 {wide}on=t 5");
+        assert_eq!(parse(&line).map(|r| r.fields.fields.len()), Some(21));
+        assert_eq!(parse(&format!("wide,c3=a {wide}on=t 5")), None);
     }
 }

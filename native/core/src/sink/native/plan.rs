@@ -23,20 +23,32 @@ fn wanted(rows: &[&NativeRow]) -> TdResult<Stable> {
     // A series' tags are the same on each of its rows: merged at its first.
     let mut series: FastSet<*const Series> = FastSet::default();
     for r in rows {
-        for (k, v) in &r.fields.fields {
-            merge(&mut s.columns, k, SmlType::of(v), r.record)?;
+        for (i, (k, v)) in r.fields.fields.iter().enumerate() {
+            merge(&mut s.columns, i, k, SmlType::of(v), r.record)?;
         }
         if series.insert(Arc::as_ptr(&r.series)) {
-            for (k, v) in &r.series.tags {
-                merge(&mut s.tags, k, SmlType::tag(v), r.record)?;
+            for (i, (k, v)) in r.series.tags.iter().enumerate() {
+                merge(&mut s.tags, i, k, SmlType::tag(v), r.record)?;
             }
         }
     }
     Ok(s)
 }
 
-fn merge(list: &mut Vec<(String, SmlType)>, key: &str, t: SmlType, record: usize) -> TdResult<()> {
-    match list.iter_mut().find(|(n, _)| same_key(n, key)) {
+/// Merges `key` (the `hint`-th of its row: lines of one shape list their
+/// keys in the same order, so it is looked for there first).
+fn merge(
+    list: &mut Vec<(String, SmlType)>,
+    hint: usize,
+    key: &str,
+    t: SmlType,
+    record: usize,
+) -> TdResult<()> {
+    let at = match list.get(hint) {
+        Some((n, _)) if same_key(n, key) => Some(hint),
+        _ => list.iter().position(|(n, _)| same_key(n, key)),
+    };
+    match at.map(|i| &mut list[i]) {
         None => list.push((key.to_owned(), t)),
         Some((_, have)) if have.same_kind(t) => *have = have.widest(t),
         Some((_, have)) => {

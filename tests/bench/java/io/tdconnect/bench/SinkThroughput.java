@@ -119,8 +119,10 @@ public final class SinkThroughput {
     long start = System.nanoTime();
     rest.createConnector(ConnectRest.connectorBody(name, config));
     // Progress is polled on one connection (a login per check would load TDengine):
-    // the first rows; then the last record's row, a cheap single-subtable probe; then
-    // the full count, which also catches rows of other partitions still on their way.
+    // the first rows; then the rows of the last records, a cheap probe (one subtable,
+    // or only the newest timestamp: counting every row while it is being written costs
+    // taosd a core); then the full count, which also catches rows of other partitions
+    // still on their way.
     String json = td.connectionJson();
     String count = "select count(*) from " + db + "." + mode.stable();
     long timeoutMs = 30 * 60_000L;
@@ -130,6 +132,11 @@ public final class SinkThroughput {
     if (mode.stable().equals("readings")) {
       TestHooks.awaitLong(json, "select last(seq) from " + db + ".readings where device = '"
           + BenchRecords.device(last, subtables) + "'", last, POLL_MS, timeoutMs);
+    } else {
+      long lastTs = BenchRecords.at(last, subtables);
+      long atLastTs = records - (last / subtables) * subtables;
+      TestHooks.awaitLong(json, "select count(*) from " + db + "." + mode.stable() + " where _ts >= " + lastTs,
+          atLastTs, POLL_MS, timeoutMs);
     }
     long rows = TestHooks.awaitLong(json, count, records, POLL_MS, timeoutMs);
     double seconds = (System.nanoTime() - start) / 1e9;
