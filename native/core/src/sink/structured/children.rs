@@ -36,10 +36,7 @@ impl Children {
         if new.is_empty() {
             return Ok(());
         }
-        for sql in create_statements(&new) {
-            conn.exec(sql)
-                .map_err(|e| e.into_td("creating subtables"))?;
-        }
+        let refused = create(conn, &new)?;
         let owners = owners(conn, db, &new)?;
         let mut wrong = None;
         for r in &new {
@@ -52,17 +49,20 @@ impl Children {
                         .iter()
                         .find(|p| p.subtable == r.subtable)
                         .map_or(r.record, |p| p.record);
-                    let why = match owner {
-                        Some(Some(other)) => format!("belongs to super table '{other}'"),
-                        Some(None) => "is a normal table".to_owned(),
-                        None => "was not created".to_owned(),
+                    let why = match (refused.get(&r.subtable), owner) {
+                        (Some(e), _) => format!("TDengine refused to make it: {e}"),
+                        (None, Some(Some(other))) => {
+                            format!("the name belongs to super table '{other}'")
+                        }
+                        (None, Some(None)) => "the name is a normal table's".to_owned(),
+                        (None, None) => "it was not created".to_owned(),
                     };
                     if wrong
                         .as_ref()
                         .is_none_or(|(i, _): &(usize, String)| first < *i)
                     {
                         wrong = Some((first, format!(
-                            "subtable '{}' {why}, not to super table '{}' (choose another subtable.name.format)",
+                            "subtable '{}' of super table '{}': {why} (choose another subtable.name.format)",
                             r.subtable, r.stable
                         )));
                     }
@@ -73,6 +73,41 @@ impl Children {
             Some((index, message)) => Err(TdError::data(index, message)),
             None => Ok(()),
         }
+    }
+}
+
+/// Makes the subtables, many per statement. When TDengine refuses one
+/// (e.g. `Table already exists in other stables`), each is made alone: the
+/// refused ones are returned with the reason, unless every one is refused
+/// alike, which is the server's answer to all of them (returned as such).
+fn create(conn: &Conn, rows: &[&Prepared]) -> TdResult<HashMap<String, String>> {
+    let mut refused = HashMap::new();
+    let together = create_statements(rows).into_iter().try_for_each(|sql| {
+        conn.exec(sql)
+            .map(|_| ())
+            .map_err(|e| e.into_td("creating subtables"))
+    });
+    match together {
+        Ok(()) => return Ok(refused),
+        Err(e @ TdError::Retriable(_)) => return Err(e),
+        Err(_) => {}
+    }
+    let mut last = None;
+    for r in rows {
+        for sql in create_statements(&[r]) {
+            if let Err(e) = conn.exec(sql) {
+                let e = e.into_td("creating a subtable");
+                if matches!(e, TdError::Retriable(_)) {
+                    return Err(e);
+                }
+                refused.insert(r.subtable.clone(), e.to_string());
+                last = Some(e);
+            }
+        }
+    }
+    match last {
+        Some(e) if refused.len() == rows.len() && rows.len() > 1 => Err(e),
+        _ => Ok(refused),
     }
 }
 
