@@ -146,7 +146,12 @@ impl StructuredWriter {
                 Err(e) if e.is_missing_table() => {
                     let mut children = children.borrow_mut();
                     children.forget();
-                    children.ensure(conn, db, rows)?;
+                    // A refused subtable here is one of these rows': narrowed
+                    // like any refusal, so the rows before it are written first.
+                    children.ensure(conn, db, rows).map_err(|e| match e {
+                        TdError::Data { message, .. } => TdError::Rejected(message),
+                        other => other,
+                    })?;
                     insert(rows)
                 }
                 other => other,
