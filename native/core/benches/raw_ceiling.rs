@@ -1,7 +1,8 @@
 //! Raw ceiling of the sink benchmark (`tests/bench/sink-throughput`): the
 //! same rows the benchmark sends through Kafka Connect, written straight into
 //! TDengine by the connector's own write path (`SinkWriter`, same config,
-//! same batch size) with no Kafka, Connect, JNI or Java in between.
+//! same batch size, two writes in flight as the shim keeps them) with no
+//! Kafka, Connect, JNI or Java in between.
 //!
 //! Usage: raw_ceiling meters|wide|line|maps|json RECORDS SUBTABLES < sink-config.json
 //! (maps: the fields JsonConverter + the shim make of the JSON; json: the
@@ -13,8 +14,8 @@ use std::time::Instant;
 
 use tdconnect_core::batch::{self, Batch, Record, Value};
 use tdconnect_core::sink::config::SinkConfig;
+use tdconnect_core::sink::pipeline::PipelinedSink;
 use tdconnect_core::sink::structured::value::{encode_fields, Field, FieldValue};
-use tdconnect_core::sink::SinkWriter;
 
 /// First row timestamp (ms); record i of subtable i % S is at T0 + i / S.
 const T0: i64 = 1_700_000_000_000;
@@ -166,11 +167,23 @@ fn main() -> Result<(), String> {
     // benchmark creates the database beforehand for both).
     let clock = Instant::now();
     let cpu_before = cpu_seconds();
-    let mut writer = SinkWriter::open(config).map_err(|e| e.to_string())?;
-    let mut rows = 0;
-    for frame in &frames {
-        rows += writer.write(frame).map_err(|e| e.to_string())?;
-    }
+    let sink = PipelinedSink::open(config).map_err(|e| e.to_string())?;
+    let rows = std::thread::scope(|s| -> Result<usize, String> {
+        let mut rows = 0;
+        let mut in_flight = std::collections::VecDeque::new();
+        for (seq, frame) in frames.iter().enumerate() {
+            if in_flight.len() == 2 {
+                rows += settle(in_flight.pop_front())?;
+            }
+            let pipelined = !in_flight.is_empty();
+            let sink = &sink;
+            in_flight.push_back(s.spawn(move || sink.write(seq as u64, pipelined, frame)));
+        }
+        while !in_flight.is_empty() {
+            rows += settle(in_flight.pop_front())?;
+        }
+        Ok(rows)
+    })?;
     let seconds = clock.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
     println!(
@@ -178,6 +191,18 @@ fn main() -> Result<(), String> {
         rows as f64 / seconds
     );
     Ok(())
+}
+
+type Write<'s> = std::thread::ScopedJoinHandle<'s, tdconnect_core::TdResult<usize>>;
+
+/// The rows of a write in flight, once it ended.
+fn settle(write: Option<Write<'_>>) -> Result<usize, String> {
+    match write.map(|w| w.join()) {
+        Some(Ok(Ok(rows))) => Ok(rows),
+        Some(Ok(Err(e))) => Err(e.to_string()),
+        Some(Err(_)) => Err("a write panicked".into()),
+        None => Ok(0),
+    }
 }
 
 /// CPU time (user + system) this process has used, from /proc (0 elsewhere).

@@ -21,4 +21,4 @@ pub use error::{TdError, TdResult};
 /// Version of the contract between the Java shim and this library (natives,
 /// config JSON and batch buffer format). The shim refuses a library whose
 /// version differs from its own.
-pub const ABI_VERSION: i32 = 10;
+pub const ABI_VERSION: i32 = 11;

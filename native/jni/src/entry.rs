@@ -1,16 +1,16 @@
 //! Natives of `io.tdconnect.jni.TdNative`: a few coarse calls per batch.
 
 use jni::objects::{JByteBuffer, JClass, JString};
-use jni::sys::{jint, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use jni::EnvUnowned;
 use tdconnect_core::sink::config::SinkConfig;
-use tdconnect_core::sink::SinkWriter;
-use tdconnect_core::ABI_VERSION;
+use tdconnect_core::sink::pipeline::PipelinedSink;
+use tdconnect_core::{TdError, ABI_VERSION};
 
 use crate::boundary::{direct_bytes, install_panic_hook, BoundaryResult, ThrowConnectException};
-use crate::handles::{lock, Registry};
+use crate::handles::Registry;
 
-static SINKS: Registry<SinkWriter> = Registry::new();
+static SINKS: Registry<PipelinedSink> = Registry::new();
 
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_abiVersion<'l>(
@@ -34,7 +34,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkOpen<'l>(
     env.with_env(|env| -> BoundaryResult<jlong> {
         install_panic_hook();
         let json = config_json.try_to_string(env)?;
-        let writer = SinkWriter::open(SinkConfig::from_json(&json)?)?;
+        let writer = PipelinedSink::open(SinkConfig::from_json(&json)?)?;
         Ok(SINKS.insert(writer))
     })
     .resolve::<ThrowConnectException>()
@@ -60,7 +60,9 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkCheckConfig<'l>(
 }
 
 /// Writes the first `length` bytes of a direct buffer holding one batch;
-/// returns the number of rows TDengine acknowledged.
+/// returns the number of rows TDengine acknowledged. `seq` numbers the
+/// writes of a handle from 0; `pipelined`: the write before it was still
+/// in flight when this one was submitted (see `sink::pipeline`).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkWrite<'l>(
     mut env: EnvUnowned<'l>,
@@ -68,13 +70,16 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkWrite<'l>(
     handle: jlong,
     batch: JByteBuffer<'l>,
     length: jint,
+    seq: jlong,
+    pipelined: jboolean,
 ) -> jint {
     env.with_env(|env| -> BoundaryResult<jint> {
         // Copied: should the shim give up on this call (a write past its
         // deadline), it may reuse the buffer while the call still runs.
         let bytes = direct_bytes(env, &batch, length)?.to_vec();
         let writer = SINKS.get(handle)?;
-        let rows = lock(&writer)?.write(&bytes)?;
+        let seq = u64::try_from(seq).map_err(|_| TdError::fatal("negative write number"))?;
+        let rows = writer.write(seq, pipelined, &bytes)?;
         Ok(jint::try_from(rows).unwrap_or(jint::MAX))
     })
     .resolve::<ThrowConnectException>()
@@ -92,6 +97,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sinkClose<'l>(
 ) {
     env.with_env(|_env| -> BoundaryResult<()> {
         if let Some(writer) = SINKS.remove(handle) {
+            writer.close();
             let _ = std::thread::Builder::new()
                 .name("tdconnect-sink-close".into())
                 .spawn(move || drop(writer));

@@ -11,7 +11,7 @@ use tdconnect_core::TdError;
 
 pub struct Registry<T> {
     next: AtomicI64,
-    items: Lazy<Mutex<HashMap<i64, Arc<Mutex<T>>>>>,
+    items: Lazy<Mutex<HashMap<i64, Arc<T>>>>,
 }
 
 impl<T> Registry<T> {
@@ -22,7 +22,7 @@ impl<T> Registry<T> {
         }
     }
 
-    fn map(&self) -> MutexGuard<'_, HashMap<i64, Arc<Mutex<T>>>> {
+    fn map(&self) -> MutexGuard<'_, HashMap<i64, Arc<T>>> {
         // The map itself is never left half-updated, so a poisoned lock
         // (a panic elsewhere while holding it) is still safe to use.
         self.items.lock().unwrap_or_else(|p| p.into_inner())
@@ -30,11 +30,11 @@ impl<T> Registry<T> {
 
     pub fn insert(&self, item: T) -> i64 {
         let handle = self.next.fetch_add(1, Ordering::Relaxed);
-        self.map().insert(handle, Arc::new(Mutex::new(item)));
+        self.map().insert(handle, Arc::new(item));
         handle
     }
 
-    pub fn get(&self, handle: i64) -> Result<Arc<Mutex<T>>, TdError> {
+    pub fn get(&self, handle: i64) -> Result<Arc<T>, TdError> {
         self.map()
             .get(&handle)
             .cloned()
@@ -42,7 +42,7 @@ impl<T> Registry<T> {
     }
 
     /// Removes and returns the item; `None` when already closed.
-    pub fn remove(&self, handle: i64) -> Option<Arc<Mutex<T>>> {
+    pub fn remove(&self, handle: i64) -> Option<Arc<T>> {
         self.map().remove(&handle)
     }
 }

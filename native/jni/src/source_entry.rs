@@ -4,6 +4,7 @@
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::EnvUnowned;
+use std::sync::Mutex;
 use tdconnect_core::config::ConnectionConfig;
 use tdconnect_core::source::config::SourceConfig;
 use tdconnect_core::source::task_reader::TaskReader;
@@ -13,7 +14,7 @@ use tdconnect_core::TdError;
 use crate::boundary::{install_panic_hook, BoundaryResult, ThrowConnectException};
 use crate::handles::{lock, Registry};
 
-static SOURCES: Registry<TaskReader> = Registry::new();
+static SOURCES: Registry<Mutex<TaskReader>> = Registry::new();
 
 /// Runs `f` on the reader behind `handle`.
 fn on_reader<T>(
@@ -59,7 +60,7 @@ pub extern "system" fn Java_io_tdconnect_jni_TdNative_sourceOpen<'l>(
     env.with_env(|env| -> BoundaryResult<jlong> {
         install_panic_hook();
         let config = SourceConfig::from_json(&config_json.try_to_string(env)?)?;
-        Ok(SOURCES.insert(TaskReader::open(config)?))
+        Ok(SOURCES.insert(Mutex::new(TaskReader::open(config)?)))
     })
     .resolve::<ThrowConnectException>()
 }

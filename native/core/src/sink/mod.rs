@@ -13,6 +13,9 @@ pub mod config;
 pub mod lines;
 pub(crate) mod narrowing;
 mod native;
+mod parts;
+pub mod pipeline;
+mod prepare;
 pub mod structured;
 pub mod text;
 
@@ -102,9 +105,14 @@ impl SinkWriter {
         self.requests = 0;
         let result = self.write_batch(buf);
         self.nodelay.after(self.requests);
+        self.settle(result)
+    }
+
+    /// After a transient failure the connections may be dead (server
+    /// restarted, network cut): reconnect on the next attempt rather than
+    /// reuse them.
+    fn settle<T>(&mut self, result: TdResult<T>) -> TdResult<T> {
         if matches!(result, Err(TdError::Retriable(_))) {
-            // The connection may be dead (server restarted, network cut):
-            // reconnect on the next attempt rather than reuse it.
             self.connections.clear();
             self.native.forget();
             self.nodelay.reset();

@@ -18,10 +18,11 @@ use std::sync::Arc;
 
 use super::lines::{self, Fields};
 use super::narrowing::{write_narrowing, HasRecord};
+use super::parts::{exec_parts, Part};
 use super::text::{Line, SchemalessTarget};
 use crate::config::{ConnectionConfig, Precision};
 use crate::connection::{self, Conn};
-use crate::error::{TdError, TdResult};
+use crate::error::TdResult;
 use crate::fasthash::{FastMap, FastSet};
 use schema::Stable;
 
@@ -119,30 +120,7 @@ impl NativeLines {
         db: &str,
         lines: &[Line],
     ) -> TdResult<usize> {
-        if self.series.len() > MAX_SERIES {
-            self.series.clear();
-        }
-        let mut parsed: Vec<Option<NativeRow>> = lines
-            .iter()
-            .map(|l| {
-                let (text, at) = lines::split(l.text)?;
-                let series = match self.series.get(text) {
-                    Some(known) => known.clone()?,
-                    None => {
-                        let series = series_of(text);
-                        self.series.insert(text.to_owned(), series.clone());
-                        series?
-                    }
-                };
-                let prefix_tags = &series.tags;
-                let fields = lines::parse_fields(l.text, at, prefix_tags)?;
-                Some(NativeRow {
-                    record: l.record,
-                    series,
-                    fields,
-                })
-            })
-            .collect();
+        let mut parsed = self.parse(lines);
         let mut written = 0;
         let mut at = 0;
         while at < lines.len() {
@@ -162,6 +140,55 @@ impl NativeLines {
             at = end;
         }
         Ok(written)
+    }
+
+    /// Each line as a row, or None where the parser leaves it to schemaless.
+    fn parse<'a>(&mut self, lines: &[Line<'a>]) -> Vec<Option<NativeRow<'a>>> {
+        if self.series.len() > MAX_SERIES {
+            self.series.clear();
+        }
+        lines
+            .iter()
+            .map(|l| {
+                let (text, at) = lines::split(l.text)?;
+                let series = match self.series.get(text) {
+                    Some(known) => known.clone()?,
+                    None => {
+                        let series = series_of(text);
+                        self.series.insert(text.to_owned(), series.clone());
+                        series?
+                    }
+                };
+                let prefix_tags = &series.tags;
+                let fields = lines::parse_fields(l.text, at, prefix_tags)?;
+                Some(NativeRow {
+                    record: l.record,
+                    series,
+                    fields,
+                })
+            })
+            .collect()
+    }
+
+    /// The INSERTs of `lines` (one database's, in record order) when the
+    /// parser takes every line: super tables fitted and child tables made
+    /// now, the rows left to [`exec_parts`]. None: some line goes through
+    /// schemaless, so the lines are for [`NativeLines::write_lines`].
+    pub fn prepare_lines(
+        &mut self,
+        schemaless: &SchemalessTarget,
+        db: &str,
+        lines: &[Line],
+    ) -> TdResult<Option<Vec<Part>>> {
+        let parsed = self.parse(lines);
+        if parsed.iter().any(Option::is_none) {
+            return Ok(None);
+        }
+        let rows: Vec<NativeRow> = parsed.into_iter().flatten().collect();
+        let conn = &schemaless.conn;
+        let db_precision = self.db_precision(conn, db)?;
+        self.plan(conn, db, schemaless.precision, db_precision, &rows)
+            .map(Some)
     }
 
     fn write_rows(
@@ -208,6 +235,19 @@ impl NativeLines {
         db_precision: Precision,
         rows: &[NativeRow],
     ) -> TdResult<()> {
+        exec_parts(self.plan(conn, db, precision, db_precision, rows)?)
+    }
+
+    /// Fits the super tables to `rows`, makes their new child tables, and
+    /// gives the rows' INSERTs spread over the connections.
+    fn plan(
+        &mut self,
+        conn: &Conn,
+        db: &str,
+        precision: Precision,
+        db_precision: Precision,
+        rows: &[NativeRow],
+    ) -> TdResult<Vec<Part>> {
         // Rows by super table (first-seen order), a series' once.
         let mut stables: Vec<(&str, Vec<&NativeRow>)> = Vec::new();
         let mut stable_of: FastMap<*const Series, usize> = FastMap::default();
@@ -254,33 +294,16 @@ impl NativeLines {
         for r in rows {
             parts[spread(&r.series.child, conns.len())].push(r);
         }
-        let insert = |c: &Conn, part: &[&NativeRow]| -> TdResult<()> {
-            for sql in insert::statements(db, part, precision, db_precision)? {
-                c.exec(sql).map_err(|e| e.into_td("insert"))?;
-            }
-            Ok(())
-        };
-        if conns.len() == 1 {
-            return insert(conn, &parts[0]);
-        }
-        std::thread::scope(|s| {
-            let running: Vec<_> = conns
-                .iter()
-                .zip(&parts)
-                .filter(|(_, part)| !part.is_empty())
-                .map(|(c, part)| s.spawn(move || insert(c, part)))
-                .collect();
-            let mut outcome = Ok(());
-            for r in running {
-                let done = r
-                    .join()
-                    .unwrap_or_else(|_| Err(TdError::fatal("a write thread panicked")));
-                if outcome.is_ok() {
-                    outcome = done;
-                }
-            }
-            outcome
-        })
+        conns
+            .into_iter()
+            .zip(parts)
+            .map(|(conn, part)| {
+                Ok(Part {
+                    conn,
+                    statements: insert::statements(db, &part, precision, db_precision)?,
+                })
+            })
+            .collect()
     }
 }
 

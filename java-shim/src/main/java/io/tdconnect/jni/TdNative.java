@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 public final class TdNative {
   /** Contract version between this shim and the native library. */
-  public static final int ABI_VERSION = 10;
+  public static final int ABI_VERSION = 11;
 
   private TdNative() {}
 
@@ -30,8 +30,15 @@ public final class TdNative {
    * format described in the design notes. Returns rows TDengine acknowledged.
    * A {@link NativeDataException} for record i means records before i were
    * acknowledged and record i was refused; records after i may need resending.
+   *
+   * <p>Two writes of a handle may be in flight at once, on two threads: {@code seq}
+   * numbers a handle's writes from 0 without gaps and they end in that order;
+   * {@code pipelined} says the write before was still in flight when this one was
+   * submitted, and such a write is not attempted (a RetriableException) when the
+   * write before it failed in any way.
    */
-  public static native int sinkWrite(long handle, ByteBuffer batch, int length);
+  public static native int sinkWrite(
+      long handle, ByteBuffer batch, int length, long seq, boolean pipelined);
 
   /** Releases the writer; idempotent. */
   public static native void sinkClose(long handle);

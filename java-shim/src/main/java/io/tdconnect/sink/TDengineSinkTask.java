@@ -9,10 +9,11 @@ import io.tdconnect.jni.NativeLibrary;
 import io.tdconnect.retry.Durations;
 import io.tdconnect.retry.RetryBudget;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers records across {@code put()} calls and hands each full buffer to
  * native code in one call, on a writer thread, while the next buffer fills
- * (at most one write in flight). Offsets are offered for commit only after
- * TDengine acknowledged the rows (or a bad record was delivered to the dead
- * letter queue).
+ * (at most two writes in flight: native code prepares one while the other's
+ * rows go in, and ends them in order). Offsets are offered for commit only
+ * after TDengine acknowledged the rows (or a bad record was delivered to the
+ * dead letter queue).
  *
  * <p>When a write fails transiently, {@code put()} throws a
  * RetriableException and Connect redelivers the same records after a
@@ -42,13 +44,17 @@ public class TDengineSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(TDengineSinkTask.class);
 
   private TDengineSinkConfig config;
+  private static final int MAX_IN_FLIGHT = 2;
+
   /** Records being taken from put(). */
   private SinkBuffer filling = new SinkBuffer();
-  /** Records handed to the writer thread (while {@link #writing}), or left by a failed write. */
-  private SinkBuffer written = new SinkBuffer();
-  private boolean writing;
-  private Future<Integer> write;
-  private long writeStartedNanos;
+  /** Writes handed to the writer threads, oldest first. */
+  private final ArrayDeque<InFlightWrite> inFlight = new ArrayDeque<>();
+  /** What writes that did not fully succeed left, oldest first: written again before anything else. */
+  private final ArrayDeque<SinkBuffer> unwritten = new ArrayDeque<>();
+  private final ArrayDeque<SinkBuffer> spare = new ArrayDeque<>();
+  /** Whether the last write settled did not fully succeed (its successor in flight was not attempted). */
+  private boolean lastFailed;
   private NativeWriter writer;
   private final SinkTaskMetrics metrics = new SinkTaskMetrics();
   /** Offsets taken and acknowledged per partition; redeliveries below "taken" are skipped. */
@@ -96,8 +102,12 @@ public class TDengineSinkTask extends SinkTask {
       deferredFailure = null;
       throw failure;
     }
-    if ((!writing && !written.isEmpty()) || (writing && write.isDone())) {
-      completeWrite(); // settle a finished write; a failed one is retried before anything else
+    // Settle finished writes; what failed ones left is retried before anything else.
+    while (!inFlight.isEmpty() && inFlight.peek().pending.answer.isDone()) {
+      settleOldest();
+    }
+    if (inFlight.isEmpty()) {
+      writeUnwritten();
     }
     long now = System.currentTimeMillis(); // arrival time of the whole put() for flush.interval.ms
     int received = 0;
@@ -139,8 +149,8 @@ public class TDengineSinkTask extends SinkTask {
   private void wakeUpForFlush(long age) {
     if (!filling.isEmpty()) {
       context.timeout(Math.max(1, flushIntervalMs - age));
-    } else if (writing) {
-      context.timeout(50); // soon: settle it, write what came meanwhile
+    } else if (!inFlight.isEmpty() || !unwritten.isEmpty()) {
+      context.timeout(50); // soon: settle them, write what came meanwhile
     }
   }
 
@@ -149,8 +159,20 @@ public class TDengineSinkTask extends SinkTask {
     long now = System.currentTimeMillis();
     if (progressLog.due(now)) {
       long rows = progressLog.advance(metrics.getRowsWritten(), now);
-      log.info("Progress: {}", metrics.progress(rows, filling.size() + written.size(), budget, now));
+      log.info("Progress: {}", metrics.progress(rows, buffered(), budget, now));
     }
+  }
+
+  /** Records taken and not yet written. */
+  private int buffered() {
+    int n = filling.size();
+    for (InFlightWrite w : inFlight) {
+      n += w.buffer.size();
+    }
+    for (SinkBuffer b : unwritten) {
+      n += b.size();
+    }
+    return n;
   }
 
   private boolean bufferFull() {
@@ -167,45 +189,85 @@ public class TDengineSinkTask extends SinkTask {
     progress.acknowledged(record);
   }
 
-  /** Hands the filled buffer to the writer thread once the previous write is complete. */
+  /**
+   * Hands the filled buffer to a writer thread: once what failed writes left
+   * is written, and fewer than {@link #MAX_IN_FLIGHT} writes are in flight.
+   */
   private void startWrite() {
-    completeWrite();
+    if (!unwritten.isEmpty()) {
+      completeWrites();
+    }
+    while (inFlight.size() >= MAX_IN_FLIGHT) {
+      settleOldest();
+    }
+    if (!unwritten.isEmpty()) {
+      completeWrites();
+    }
     if (filling.isEmpty()) {
       return;
     }
     SinkBuffer full = filling;
-    filling = written;
-    written = full;
-    writeStartedNanos = System.nanoTime();
-    write = writer.submit(full.frame());
-    writing = true;
+    filling = spare.isEmpty() ? new SinkBuffer() : spare.pop();
+    boolean pipelined = !inFlight.isEmpty();
+    inFlight.add(new InFlightWrite(full, writer.submit(full.frame(), pipelined), pipelined));
   }
 
   /**
-   * Waits for the write in flight and settles it: acknowledges its records,
-   * or handles its bad record, or (transient failure) keeps it for a retry and
-   * throws. Then writes, synchronously, whatever of it is left.
+   * Waits for the oldest write in flight and settles it: acknowledges its
+   * records, or handles its bad record and keeps the rest, or (transient
+   * failure) keeps it all, settles the writes after it (not attempted) and
+   * throws.
    */
-  private void completeWrite() {
-    if (writing) {
-      writing = false;
-      try {
-        int rows = writer.await(write);
-        succeeded(rows, System.nanoTime() - writeStartedNanos, written);
-        return;
-      } catch (NativeDataException e) {
-        budget.succeeded();
-        skipBadRecord(written, e, System.nanoTime() - writeStartedNanos);
-      } catch (RuntimeException e) {
-        throw failed(e, written.records());
+  private void settleOldest() {
+    InFlightWrite w = inFlight.poll();
+    boolean afterFailure = w.pipelined && lastFailed;
+    lastFailed = true;
+    try {
+      int rows = writer.await(w.pending);
+      lastFailed = false;
+      succeeded(rows, System.nanoTime() - w.startedNanos, w.buffer);
+      spare.push(w.buffer);
+    } catch (NativeDataException e) {
+      budget.succeeded();
+      unwritten.add(w.buffer);
+      skipBadRecord(w.buffer, e, System.nanoTime() - w.startedNanos);
+    } catch (RuntimeException e) {
+      unwritten.add(w.buffer);
+      if (afterFailure) {
+        return; // not attempted: written again after the write before it
       }
+      while (!inFlight.isEmpty()) {
+        settleOldest();
+      }
+      List<SinkRecord> records = new ArrayList<>();
+      for (SinkBuffer b : unwritten) {
+        records.addAll(b.records());
+      }
+      throw failed(e, records);
     }
-    writeNow(written);
+  }
+
+  /** Settles every write in flight, then writes what failed ones left. */
+  private void completeWrites() {
+    while (!inFlight.isEmpty()) {
+      settleOldest();
+    }
+    writeUnwritten();
+  }
+
+  /** Writes, synchronously and in order, what failed writes left (nothing in flight). */
+  private void writeUnwritten() {
+    while (!unwritten.isEmpty()) {
+      SinkBuffer b = unwritten.peek();
+      writeNow(b);
+      unwritten.poll();
+      spare.push(b);
+    }
   }
 
   /** Writes everything taken so far, synchronously. */
   private void flushAll() {
-    completeWrite();
+    completeWrites();
     writeNow(filling);
   }
 
@@ -322,12 +384,14 @@ public class TDengineSinkTask extends SinkTask {
   @Override
   public void close(Collection<TopicPartition> partitions) {
     try {
-      completeWrite();
+      completeWrites();
     } catch (RuntimeException e) {
       log.warn("Write in flight failed while partitions were closed: {}", e.getMessage());
     }
     filling.dropPartitions(partitions);
-    written.dropPartitions(partitions);
+    for (SinkBuffer b : unwritten) {
+      b.dropPartitions(partitions);
+    }
     progress.forget(partitions);
   }
 

@@ -37,14 +37,14 @@ class NativeLibraryTest {
     TdNative.sinkClose(987654321L);
     ByteBuffer buf = ByteBuffer.allocateDirect(16);
     ConnectException e =
-        assertThrows(ConnectException.class, () -> TdNative.sinkWrite(987654321L, buf, 0));
+        assertThrows(ConnectException.class, () -> TdNative.sinkWrite(987654321L, buf, 0, 0, false));
     assertTrue(e.getMessage().contains("closed or unknown"), e.getMessage());
   }
 
   @Test
   void lengthBeyondTheBufferIsRefused() {
     ByteBuffer buf = ByteBuffer.allocateDirect(16);
-    ConnectException e = assertThrows(ConnectException.class, () -> TdNative.sinkWrite(1, buf, 17));
+    ConnectException e = assertThrows(ConnectException.class, () -> TdNative.sinkWrite(1, buf, 17, 0, false));
     assertTrue(e.getMessage().contains("outside direct buffer"), e.getMessage());
   }
 
