@@ -44,7 +44,7 @@ pub struct SinkConfig {
 }
 
 fn default_write_parallelism() -> usize {
-    1
+    2
 }
 
 /// `schemaless`: TDengine's schemaless insert parses the lines on the

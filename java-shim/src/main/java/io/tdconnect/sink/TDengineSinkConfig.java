@@ -44,9 +44,7 @@ public class TDengineSinkConfig extends AbstractConfig {
   public static final String WRITE_PARALLELISM_CONFIG = "write.parallelism";
   private static final String WRITE_PARALLELISM_DOC =
       "With write.path=native: connections one write is spread over (each child table's rows stay"
-          + " on one connection, in record order). 1 (the default) writes over the task's one"
-          + " connection, which with the next batch prepared while one is written is the fastest"
-          + " on a small host.";
+          + " on one connection, in record order). 1 writes over the task's one connection.";
   private static final String WRITE_PARALLELISM_DISPLAY = "Write connections";
 
   public static final String TEXT_VALUES_CONFIG = "text.values";
@@ -211,7 +209,7 @@ public class TDengineSinkConfig extends AbstractConfig {
         .define(
             WRITE_PARALLELISM_CONFIG,
             Type.INT,
-            1,
+            2,
             ConfigDef.Range.between(1, 16),
             Importance.LOW,
             WRITE_PARALLELISM_DOC,
