@@ -225,39 +225,49 @@ fn key(raw: &str) -> Option<Cow<'_, str>> {
     (!k.is_empty() && k.len() <= MAX_KEY && k != "_ts").then_some(k)
 }
 
-fn has_duplicates<'a>(keys: impl Iterator<Item = &'a str> + Clone) -> bool {
-    // A pass over a 64-bit signature of each key (length and end bytes) proves
-    // most lines free of duplicates without comparing any key or touching
-    // memory; only a signature seen twice leads to comparing keys.
-    let mut bits = 0u64;
-    let mut collided = false;
+fn has_duplicates<'a>(mut keys: impl Iterator<Item = &'a str> + Clone) -> bool {
+    // One pass over a signature bit of each key proves most lines free of
+    // duplicates without comparing keys or allocating; only keys whose bit
+    // was seen twice are then compared, pairwise (past 64 keys, hashed).
+    let mut seen = 0u64;
+    let mut twice = 0u64;
     let mut n = 0usize;
     for k in keys.clone() {
-        let b = k.as_bytes();
-        let sig = (b.len() as u64)
-            .wrapping_mul(31)
-            .wrapping_add(u64::from(b.first().copied().unwrap_or(0)))
-            .wrapping_mul(31)
-            .wrapping_add(u64::from(b.last().copied().unwrap_or(0)));
-        let bit = 1u64 << (sig % 64);
-        collided |= bits & bit != 0;
-        bits |= bit;
+        let bit = signature_bit(k);
+        twice |= seen & bit;
+        seen |= bit;
         n += 1;
     }
-    if !collided {
+    if twice == 0 {
         return false;
     }
-    if n <= 16 {
-        let mut rest = keys.clone();
-        while let Some(a) = rest.next() {
-            if rest.clone().any(|b| same_key(a, b)) {
-                return true;
-            }
+    if n > 64 {
+        let mut set = std::collections::HashSet::with_capacity(n);
+        return keys.any(|k| !set.insert(k));
+    }
+    let mut suspects = keys.filter(move |k| twice & signature_bit(k) != 0);
+    while let Some(a) = suspects.next() {
+        let bit = signature_bit(a);
+        if suspects
+            .clone()
+            .any(|b| signature_bit(b) == bit && same_key(a, b))
+        {
+            return true;
         }
-        return false;
     }
-    let mut seen = std::collections::HashSet::with_capacity(n);
-    keys.into_iter().any(|k| !seen.insert(k))
+    false
+}
+
+/// One of 64 bits, from a key's length and end bytes.
+#[inline]
+fn signature_bit(k: &str) -> u64 {
+    let b = k.as_bytes();
+    let sig = (b.len() as u64)
+        .wrapping_mul(31)
+        .wrapping_add(u64::from(b.first().copied().unwrap_or(0)))
+        .wrapping_mul(31)
+        .wrapping_add(u64::from(b.last().copied().unwrap_or(0)));
+    1u64 << (sig % 64)
 }
 
 /// `a == b`, telling most unequal keys apart before comparing their bytes
