@@ -102,7 +102,14 @@ impl TdError {
     /// TDengine's `taoserror.h`; anything unknown is fatal so it is seen.
     pub fn from_taos(context: &str, err: taos::Error) -> Self {
         let code = i32::from(err.code()) & 0xffff;
-        let message = format!("{context}: [0x{code:04x}] {}", shortened(&err.to_string()));
+        TdError::from_code(context, code, &err.to_string())
+    }
+
+    /// Classifies a TDengine error code and text (as a server's answer
+    /// carries them), like [`TdError::from_taos`].
+    pub fn from_code(context: &str, code: i32, text: &str) -> Self {
+        let code = code & 0xffff;
+        let message = format!("{context}: [0x{code:04x}] {}", shortened(text));
         if is_data_code(code) {
             TdError::Rejected(message)
         } else if is_retriable_code(code) || looks_like_transport_failure(&message) {

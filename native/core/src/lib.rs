@@ -14,6 +14,7 @@ pub mod probe;
 pub mod sink;
 pub mod source;
 pub mod sql;
+pub mod stmt2;
 pub mod tls;
 
 pub use error::{TdError, TdResult};

@@ -100,6 +100,8 @@ fn sink(conn: &ConnectionConfig, db: &str, precision: &str, native: bool) -> Sin
                        "backoff_ms": 1000, "request_timeout_ms": 30000},
         "database": db, "protocol": "line", "precision": precision, "batch_size": 10000,
         "write_path": if native { "native" } else { "schemaless" },
+        // Rows are bound (stmt2) where the server has it (3.3.5 on), else SQL.
+        "write_binding": true,
     });
     SinkConfig::from_json(&json.to_string()).expect("sink config")
 }

@@ -41,6 +41,10 @@ pub struct SinkConfig {
     /// Connections one write of the native path is spread over.
     #[serde(default = "default_write_parallelism")]
     pub write_parallelism: usize,
+    /// Whether the native path binds rows (stmt2) where it can
+    /// (`write.binding`: `auto`) or always sends SQL (`sql`, the default).
+    #[serde(default)]
+    pub write_binding: bool,
 }
 
 fn default_write_parallelism() -> usize {

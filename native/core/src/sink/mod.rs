@@ -52,7 +52,11 @@ impl SinkWriter {
     /// server that is unreachable now is not an error here: the writes retry.
     pub fn open(config: SinkConfig) -> TdResult<Self> {
         let structured = StructuredWriter::new(config.mapping.clone(), config.precision);
-        let native = native::NativeLines::new(config.connection.clone(), config.write_parallelism);
+        let native = native::NativeLines::new(
+            config.connection.clone(),
+            config.write_parallelism,
+            config.write_binding,
+        );
         let nodelay = nodelay::Scans::new(connection::websocket_port(&config.connection));
         let mut writer = SinkWriter {
             config,

@@ -136,7 +136,7 @@ fn same_fields(a: &NativeRow, b: &NativeRow) -> bool {
 
 /// A timestamp from the call's precision into the database's (TDengine's
 /// `convertTimePrecision`: saturating multiply, truncating divide).
-fn convert(ts: i64, from: Precision, to: Precision) -> i64 {
+pub(super) fn convert(ts: i64, from: Precision, to: Precision) -> i64 {
     let rank = |p: Precision| match p {
         Precision::Ms => 0u32,
         Precision::Us => 1,
@@ -185,20 +185,7 @@ fn literal(v: &SmlValue, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::lines;
-
-    fn row<'a>(record: usize, child: &str, text: &'a str) -> NativeRow<'a> {
-        let row = lines::parse(text).unwrap();
-        NativeRow {
-            record,
-            series: std::sync::Arc::new(crate::sink::native::Series {
-                stable: row.prefix.stable,
-                tags: row.prefix.tags,
-                child: child.into(),
-            }),
-            fields: row.fields,
-        }
-    }
+    use crate::sink::native::test_row as row;
 
     #[test]
     fn rows_group_by_child_and_columns_in_order() {

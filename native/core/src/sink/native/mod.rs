@@ -2,10 +2,13 @@
 //! `sink::lines`) and written as SQL, with the tables TDengine's schemaless
 //! insert would give: super tables created and evolved alike (column order,
 //! types, widths), child tables under schemaless's own names, created once
-//! and cached (made again if dropped), rows sent as multi-table INSERTs
-//! into them. Lines the parser leaves alone go through schemaless as before,
+//! and cached (made again if dropped), rows bound to them with stmt2 over
+//! WebSocket where the server has it (see `binders`), else sent as
+//! multi-table INSERTs into them. Lines the parser leaves alone go through schemaless as before,
 //! in record order.
 
+mod bind;
+mod binders;
 mod insert;
 mod name;
 mod plan;
@@ -24,6 +27,7 @@ use crate::config::{ConnectionConfig, Precision};
 use crate::connection::{self, Conn};
 use crate::error::TdResult;
 use crate::fasthash::{FastMap, FastSet};
+use binders::Binders;
 use schema::Stable;
 
 /// A child table as lines name it: its super table, tags and name.
@@ -67,11 +71,15 @@ pub struct NativeLines {
     precisions: HashMap<String, Precision>,
     /// Series by their text (`measurement,tags`); None: left to the server.
     series: FastMap<String, Option<Arc<Series>>>,
+    binders: Binders,
 }
 
 impl NativeLines {
-    pub fn new(connection: ConnectionConfig, parallelism: usize) -> Self {
+    /// `bind`: rows may be bound (stmt2) where the connection and server allow.
+    pub fn new(connection: ConnectionConfig, parallelism: usize, bind: bool) -> Self {
+        let websocket = connection::websocket_port(&connection).is_some();
         NativeLines {
+            binders: Binders::new((bind && websocket).then(|| connection.clone())),
             connection: Some(connection),
             parallelism: parallelism.max(1),
             ..NativeLines::default()
@@ -84,6 +92,7 @@ impl NativeLines {
         self.stables.clear();
         self.children.clear();
         self.pool.clear();
+        self.binders.forget();
     }
 
     /// The connections to spread a write over: `conn` and up to
@@ -267,7 +276,10 @@ impl NativeLines {
         for (stable, of_stable) in stables {
             let key = (db.to_owned(), stable.to_owned());
             let known = self.stables.get(&key).cloned();
-            let schema = plan::fit(conn, db, stable, known, &of_stable)?;
+            let schema = plan::fit(conn, db, stable, known.clone(), &of_stable)?;
+            if known.as_ref() != Some(&schema) {
+                self.binders.schema_changed();
+            }
             self.stables.insert(key, schema);
         }
         let made = self.children.entry(db.to_owned()).or_default();
@@ -294,13 +306,23 @@ impl NativeLines {
         for r in rows {
             parts[spread(&r.series.child, conns.len())].push(r);
         }
+        let binders = self.binders.for_write(db, conns.len())?;
+        let generation = self.binders.generation();
         conns
             .into_iter()
             .zip(parts)
-            .map(|(conn, part)| {
+            .enumerate()
+            .map(|(i, (conn, part))| {
+                let binder = binders.as_ref().and_then(|b| b.get(i).cloned());
+                let (binds, left) = match binder {
+                    Some(_) => bind::binds(&part, precision, db_precision, generation)?,
+                    None => (Vec::new(), part),
+                };
                 Ok(Part {
                     conn,
-                    statements: insert::statements(db, &part, precision, db_precision)?,
+                    statements: insert::statements(db, &left, precision, db_precision)?,
+                    binds,
+                    binder,
                 })
             })
             .collect()
@@ -311,6 +333,21 @@ impl NativeLines {
 fn spread(child: &str, n: usize) -> usize {
     use std::hash::BuildHasher;
     (crate::fasthash::FastState::default().hash_one(child) % n as u64) as usize
+}
+
+/// A row of one line under the child table `child` (tests).
+#[cfg(test)]
+pub(crate) fn test_row<'a>(record: usize, child: &str, text: &'a str) -> NativeRow<'a> {
+    let row = lines::parse(text).expect("a line the parser takes");
+    NativeRow {
+        record,
+        series: Arc::new(Series {
+            stable: row.prefix.stable,
+            tags: row.prefix.tags,
+            child: child.into(),
+        }),
+        fields: row.fields,
+    }
 }
 
 fn series_of(text: &str) -> Option<Arc<Series>> {

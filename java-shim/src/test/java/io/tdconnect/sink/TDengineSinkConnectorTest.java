@@ -99,7 +99,7 @@ class TDengineSinkConnectorTest {
             + "\"database\":\"metrics\",\"database_prefix\":null,\"protocol\":\"line\",\"precision\":\"ms\","
             + "\"batch_size\":3000,\"mapping\":{\"stable\":\"${topic}\",\"subtable\":null,\"tags\":[],"
             + "\"timestamp_field\":null,\"timestamp_unit\":\"auto\",\"timestamp_format\":null,\"include\":[],\"exclude\":[],"
-            + "\"auto_create\":true,\"auto_evolve\":true},\"text_json\":false,\"write_path\":\"native\",\"write_parallelism\":2}",
+            + "\"auto_create\":true,\"auto_evolve\":true},\"text_json\":false,\"write_path\":\"native\",\"write_parallelism\":2,\"write_binding\":false}",
         json);
   }
 
